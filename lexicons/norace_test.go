@@ -1,0 +1,5 @@
+//go:build !race
+
+package lexicons
+
+const raceEnabled = false
