@@ -1,0 +1,291 @@
+package classifier
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/jdkato/prose/v3/segment"
+	"github.com/jdkato/prose/v3/tokenize"
+
+	"github.com/mindprint/mindprint/lexicons"
+)
+
+// TokenKind says what a token is. Only words are matched against lexicons.
+type TokenKind uint8
+
+// Token kinds.
+const (
+	KindWord    TokenKind = iota // letters, with inner apostrophes, hyphens and digits
+	KindNumber                   // digits, with inner . , : separators
+	KindURL                      // http(s)://…, www.…
+	KindEmail                    // name@host.tld
+	KindMention                  // @handle
+	KindHashtag                  // #tag
+	KindEmoji                    // pictographs, flags, keycaps, emoticons such as :-)
+	KindPunct                    // punctuation, one rune per token
+	KindSymbol                   // anything else (math, currency)
+)
+
+var kindNames = [...]string{"word", "number", "url", "email", "mention", "hashtag", "emoji", "punct", "symbol"}
+
+func (k TokenKind) String() string {
+	if int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return "unknown"
+}
+
+// Token is a piece of the text with its byte offsets into the text as
+// received: text[Start:End] == Text always holds.
+type Token struct {
+	Text  string
+	Start int
+	End   int
+	Kind  TokenKind
+	// Norm is the folded form used for matching (lexicons.Fold), set for words
+	// only; "" for every other kind.
+	Norm string
+	// Sentence is the index of the sentence the token belongs to.
+	Sentence int
+}
+
+// Tokenizer splits text into tokens with prose's tokenizer and sentence
+// segmenter, then refines prose's spans: punctuation that prose leaves
+// attached (guillemets, „, …, dashes), emoji glued to words, and URLs, e-mail
+// addresses, @mentions and #hashtags kept whole. It is safe for concurrent use.
+type Tokenizer struct {
+	english *tokenize.Tokenizer // splits English contractions: don't → do + n't
+	other   *tokenize.Tokenizer // no contraction splitting
+	seg     *segment.Segmenter
+}
+
+// Characters prose splits off the front and the back of a whitespace span.
+// Everything else is split by refine, rune by rune; these lists only keep
+// prose's own contraction handling working on quoted words.
+var (
+	tokPrefixes = []string{"$", "(", `"`, "[", "{", "“", "‘", "„", "‚", "«", "»", "‹", "›", "¿", "¡", "'"}
+	tokSuffixes = []string{",", ")", `"`, "]", "}", "!", ";", ".", "?", ":", "'", "”", "’", "“", "»", "«", "›", "‹", "…"}
+)
+
+// NewTokenizer builds a Tokenizer. prose loads its segmentation model once
+// per process, so this is cheap after the first call.
+func NewTokenizer() *Tokenizer {
+	seg, err := segment.New()
+	if err != nil {
+		// The model is compiled into prose; failing to parse it is a broken
+		// build, not a runtime condition.
+		panic("classifier: prose segmenter model: " + err.Error())
+	}
+	special := tokenize.UsingSpecialTest(isWholeSpan)
+	return &Tokenizer{
+		english: tokenize.New(tokenize.UsingPrefixes(tokPrefixes), tokenize.UsingSuffixes(tokSuffixes), special),
+		other: tokenize.New(tokenize.UsingPrefixes(tokPrefixes), tokenize.UsingSuffixes(tokSuffixes),
+			tokenize.UsingSplitCases(nil), special),
+		seg: seg,
+	}
+}
+
+// Tokenize splits text into tokens. lang selects language-specific rules
+// (only English splits contractions); any other value, including "und", gets
+// the neutral rules.
+func (t *Tokenizer) Tokenize(text, lang string) []Token {
+	tk := t.other
+	if lang == "en" {
+		tk = t.english
+	}
+	spans := tk.Tokenize(text)
+	out := make([]Token, 0, len(spans)+len(spans)/4)
+	for _, sp := range spans {
+		out = refine(out, sp.Text, sp.Start)
+	}
+	t.assignSentences(text, out)
+	return out
+}
+
+// assignSentences numbers tokens by the sentence that contains them.
+func (t *Tokenizer) assignSentences(text string, toks []Token) {
+	if len(toks) == 0 {
+		return
+	}
+	sents := t.seg.Segment(text)
+	s := 0
+	for i := range toks {
+		for s+1 < len(sents) && toks[i].Start >= sents[s+1].Start {
+			s++
+		}
+		toks[i].Sentence = s
+	}
+}
+
+// isWholeSpan reports spans prose must not split: URLs, e-mail addresses,
+// mentions, hashtags and emoticons. Trailing sentence punctuation is peeled
+// by refine.
+func isWholeSpan(s string) bool {
+	return isURL(s) || isEmail(s) || isTagged(s, '@') || isTagged(s, '#') || isEmoticon(s)
+}
+
+func isURL(s string) bool {
+	l := strings.ToLower(s)
+	return (strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://") || strings.HasPrefix(l, "www.")) && len(s) > 7
+}
+
+func isEmail(s string) bool {
+	at := strings.IndexByte(s, '@')
+	if at <= 0 || at != strings.LastIndexByte(s, '@') {
+		return false
+	}
+	dot := strings.LastIndexByte(s, '.')
+	return dot > at+1 && dot < len(s)-1
+}
+
+func isTagged(s string, mark byte) bool {
+	if len(s) < 2 || s[0] != mark {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(s[1:])
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_'
+}
+
+// trailingPunct is what refine peels off a URL, e-mail or tag span.
+const trailingPunct = ".,;:!?)]}\"'”’»…"
+
+// refine appends the tokens of one prose span to out.
+func refine(out []Token, span string, base int) []Token {
+	if isWholeSpan(span) && !isEmoticon(span) {
+		core := strings.TrimRight(span, trailingPunct)
+		kind := KindURL
+		switch {
+		case isURL(core):
+		case isEmail(core):
+			kind = KindEmail
+		case isTagged(core, '@'):
+			kind = KindMention
+		case isTagged(core, '#'):
+			kind = KindHashtag
+		default:
+			core = "" // trimming broke it: fall through to rune splitting
+		}
+		if core != "" {
+			out = append(out, Token{Text: core, Start: base, End: base + len(core), Kind: kind})
+			return refine(out, span[len(core):], base+len(core))
+		}
+	}
+	if isEmoticon(span) {
+		return append(out, Token{Text: span, Start: base, End: base + len(span), Kind: KindEmoji})
+	}
+	i := 0
+	for i < len(span) {
+		r, size := utf8.DecodeRuneInString(span[i:])
+		switch {
+		case isWordRune(r):
+			j := scanWord(span, i)
+			out = append(out, wordToken(span[i:j], base+i))
+			i = j
+		case isEmojiRune(r):
+			j := scanEmoji(span, i)
+			out = append(out, Token{Text: span[i:j], Start: base + i, End: base + j, Kind: KindEmoji})
+			i = j
+		case unicode.IsSpace(r):
+			i += size
+		default:
+			kind := KindSymbol
+			if unicode.IsPunct(r) {
+				kind = KindPunct
+			}
+			out = append(out, Token{Text: span[i : i+size], Start: base + i, End: base + i + size, Kind: kind})
+			i += size
+		}
+	}
+	return out
+}
+
+// wordToken classifies a word-like run as a word or a number.
+func wordToken(s string, start int) Token {
+	tok := Token{Text: s, Start: start, End: start + len(s), Kind: KindNumber}
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			tok.Kind = KindWord
+			tok.Norm = lexicons.Fold(s)
+			break
+		}
+	}
+	return tok
+}
+
+func isWordRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r)
+}
+
+// scanWord returns the end of the word starting at i. Apostrophes and
+// hyphens join letters ("can't", "self-made", "itse-ohjautuva"); . , : join
+// only digits ("3.5", "1,000", "12:30"), so a sentence end is never swallowed.
+func scanWord(s string, i int) int {
+	j := i
+	for j < len(s) {
+		r, size := utf8.DecodeRuneInString(s[j:])
+		if isWordRune(r) {
+			j += size
+			continue
+		}
+		if isJoiner(r) && j+size < len(s) {
+			next, _ := utf8.DecodeRuneInString(s[j+size:])
+			prev, _ := utf8.DecodeLastRuneInString(s[:j])
+			if isWordRune(next) && (r != '.' && r != ',' && r != ':' || unicode.IsDigit(prev) && unicode.IsDigit(next)) {
+				j += size
+				continue
+			}
+		}
+		break
+	}
+	return j
+}
+
+func isJoiner(r rune) bool {
+	switch r {
+	case '\'', '’', 'ʼ', '-', '‐', '.', ',', ':':
+		return true
+	}
+	return false
+}
+
+// isEmojiRune reports runes that start an emoji sequence.
+func isEmojiRune(r rune) bool {
+	return r >= 0x1F000 && r <= 0x1FAFF || r >= 0x2600 && r <= 0x27BF || r >= 0x1F1E6 && r <= 0x1F1FF ||
+		r == 0x2B50 || r == 0x2B55 || r >= 0x2190 && r <= 0x21FF || r == 0x2764
+}
+
+// scanEmoji consumes one emoji sequence: base pictographs joined by ZWJ,
+// with variation selectors, skin tones and keycap marks.
+func scanEmoji(s string, i int) int {
+	j := i
+	for j < len(s) {
+		r, size := utf8.DecodeRuneInString(s[j:])
+		switch {
+		case isEmojiRune(r), r == 0x200D, r == 0xFE0F, r == 0xFE0E, r == 0x20E3, r >= 0x1F3FB && r <= 0x1F3FF:
+			j += size
+		default:
+			return j
+		}
+	}
+	return j
+}
+
+// emoticons are the ASCII faces common in reviews and chats.
+var emoticons = map[string]bool{
+	":)": true, ":-)": true, ":(": true, ":-(": true, ":D": true, ":-D": true, ";)": true, ";-)": true,
+	":P": true, ":-P": true, ":p": true, ":/": true, ":-/": true, ":'(": true, "<3": true, "xD": true, "XD": true,
+	":o": true, ":O": true, "=)": true, "^^": true, "^_^": true, "-_-": true, ":|": true,
+}
+
+func isEmoticon(s string) bool { return emoticons[s] }
+
+// isBlank reports whether s has no letters, digits, symbols or punctuation.
+func isBlank(s string) bool {
+	for _, r := range s {
+		if !unicode.IsSpace(r) && r != 0 && !unicode.Is(unicode.Cf, r) {
+			return false
+		}
+	}
+	return true
+}
