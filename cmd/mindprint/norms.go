@@ -1,0 +1,154 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/mindprint/mindprint/classifier"
+	"github.com/mindprint/mindprint/corpora/norms"
+)
+
+func runNorms(ctx context.Context, env *environ, args []string) error {
+	if len(args) == 0 || args[0] != "build" {
+		fs := newFlagSet(env, "norms", "build [flags] PATH...",
+			"Builds percentile norms from reference texts. See `mindprint norms build --help`.")
+		if err := parseFlags(env, fs, args); err != nil {
+			return err
+		}
+		fs.Usage()
+		return errUsage
+	}
+	fs := newFlagSet(env, "norms build", "--lang xx --corpus DESCRIPTION [flags] PATH...",
+		"Measures every text under PATH (files or folders: .txt = one text, .csv/.tsv = one text per\n"+
+			"row of --text-col, .ndjson/.jsonl = one per line of \"text\") in windows of --window words and\n"+
+			"writes norms for --lang: the mean and spread of each trait's and the mindset's rate. With --merge,\n"+
+			"the other languages of an existing norms file are kept, so languages can be built one by one.\n"+
+			"Use the result with MINDPRINT_NORMS=FILE.")
+	lang := fs.String("lang", "", "language of the texts (needs a lexicon), required")
+	corpus := fs.String("corpus", "", "what the texts are: name, licence, selection (recorded in the file), required")
+	window := fs.Int("window", norms.DefaultWindow, "window size in words")
+	textCol := fs.String("text-col", "text", "text column of .csv/.tsv files")
+	idCol := fs.String("id-col", "", "id column, for --exclude-ids")
+	exclude := fs.String("exclude-ids", "", "file of ids (one per line) to leave out, e.g. a held-out evaluation fold")
+	merge := fs.String("merge", "", "existing norms file whose other languages are kept")
+	out := fs.String("out", "-", "output file (- for standard output)")
+	if err := parseFlags(env, fs, args[1:]); err != nil {
+		return err
+	}
+	if *lang == "" || *corpus == "" || fs.NArg() == 0 {
+		fmt.Fprintln(env.stderr, "mindprint norms build: need --lang, --corpus and at least one PATH")
+		return errUsage
+	}
+	skip := map[string]bool{}
+	if *exclude != "" {
+		if *idCol == "" {
+			return fmt.Errorf("--exclude-ids needs --id-col")
+		}
+		b, err := os.ReadFile(*exclude)
+		if err != nil {
+			return err
+		}
+		for _, id := range strings.Fields(string(b)) {
+			skip[id] = true
+		}
+	}
+	an, err := newAnalyzer(env)
+	if err != nil {
+		return err
+	}
+	b, err := norms.NewBuilder(an, *lang, *window)
+	if err != nil {
+		return err
+	}
+	start, texts := time.Now(), 0
+	err = readTexts(fs.Args(), *textCol, *idCol, func(r textRecord) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if skip[r.ID] {
+			return nil
+		}
+		texts++
+		if err := b.Add(r.Text); err != nil {
+			return fmt.Errorf("%s: %w", r.Pos, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	ln, err := b.Result(*corpus)
+	if err != nil {
+		return err
+	}
+	n := &classifier.Norms{
+		ID: "mindprint-norms", Version: time.Now().UTC().Format("2006.01.02"), License: "CC-BY-4.0",
+		Source:         "Built with mindprint norms build: statistics of lexicon rates only; no reference text is stored.",
+		LexiconVersion: an.Lexicons().Version(), WindowWords: *window, Languages: map[string]classifier.LangNorms{},
+	}
+	if *merge != "" {
+		data, err := os.ReadFile(*merge)
+		if err != nil {
+			return err
+		}
+		old, err := classifier.ParseNorms(*merge, data)
+		if err != nil {
+			return err
+		}
+		if old.WindowWords != *window {
+			return fmt.Errorf("%s: window_words is %d, this build uses %d; norms in one file share a window", *merge, old.WindowWords, *window)
+		}
+		for l, v := range old.Languages {
+			n.Languages[l] = v
+		}
+		n.License, n.Source = old.License, old.Source
+	}
+	n.Languages[*lang] = ln
+	data, err := json.MarshalIndent(n, "", "  ")
+	if err != nil {
+		return err
+	}
+	data = append(data, '\n')
+	fmt.Fprintf(env.stderr, "norms %s: %d texts, %d windows of %d words, %d words, %.1fs\n",
+		*lang, texts, ln.Windows, *window, ln.Words, time.Since(start).Seconds())
+	if *out == "-" {
+		w := bufio.NewWriter(env.stdout)
+		w.Write(data)
+		return w.Flush()
+	}
+	return writeFileAtomic(*out, data)
+}
+
+// writeFileAtomic writes data to a temporary file beside path and renames it
+// over path, so a crash never leaves a half-written file.
+func writeFileAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(dirOf(path), ".mindprint-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+func dirOf(path string) string {
+	if i := strings.LastIndexAny(path, `/\`); i >= 0 {
+		return path[:i+1]
+	}
+	return "."
+}
