@@ -30,9 +30,12 @@
 // For each trait, H and L are the summed weights of the evidence for its high
 // and low pole. A match contributes its entry's weight, multiplied by an
 // intensifier's factor ("very", "erittäin": > 1) or a diminisher's (< 1) when
-// one stands up to two words before it, halved and moved to the opposite pole
-// when a negator ("not", "ei", "nie", "ne", or Latvian's ne- prefix) stands
-// up to the language's negation window before it in the same clause, and
+// one stands up to two words before it, moved to the opposite pole when a
+// negator ("not", "ei", "nie", "ne", or Latvian's ne- prefix) stands up to
+// the language's negation window before it in the same clause — at half
+// weight for traits ("not creative" is weaker evidence than "unimaginative")
+// and at full weight for mindset (in Dweck's theory a denial of change,
+// "you can't change it", is the fixed belief itself) —, and
 // divided by n for the n-th occurrence of the same term in the text, so
 // repeating a word adds only logarithmically.
 //

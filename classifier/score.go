@@ -22,7 +22,8 @@ const (
 	scoreSmoothing    = 1.0  // k in (H-L)/(H+L+k): a single match cannot reach ±1
 	evidenceScale     = 3.0  // evidence mass at which confidence's evidence term is 1-1/e
 	wordScale         = 20.0 // words at which confidence's length term is 1/2
-	negationDamping   = 0.5  // a negated match counts half, toward the opposite pole
+	negationDamping   = 0.5  // a negated trait match counts half, toward the opposite pole
+	mindsetNegation   = 1.0  // a negated mindset match counts fully: "can't change" is the fixed belief itself
 	modifierReach     = 2    // words an intensifier reaches forward
 	mindsetMinimum    = 0.5  // below this evidence mass the mindset is unknown
 	mixedShare        = 1.0 / 3
@@ -217,7 +218,11 @@ func (s *scorer) add(m lexicons.Match) {
 		w := e.Weight * s.factor[m.Start] * damp
 		pole := e.Pole
 		if negated {
-			w *= negationDamping
+			if e.Category == categoryMindset {
+				w *= mindsetNegation
+			} else {
+				w *= negationDamping
+			}
 			pole = pole.Opposite()
 		}
 		t := s.dims[e.Category]

@@ -182,14 +182,14 @@ func TestEvidence(t *testing.T) {
 		{
 			name: "mindset growth negated counts as fixed", lang: "en", trait: "",
 			text:  "I do not want to improve",
-			want:  []Evidence{{Text: "improve", Entry: "improve", Pole: "fixed", Weight: 0.5, Start: 17, End: 24, Negated: true}},
-			score: -0.333,
+			want:  []Evidence{{Text: "improve", Entry: "improve", Pole: "fixed", Weight: 1, Start: 17, End: 24, Negated: true}},
+			score: -0.5,
 		},
 		{
 			name: "latvian ne- prefix negates", lang: "lv", trait: "",
 			text:  "Es negribu neuzlabot neko",
-			want:  []Evidence{{Text: "neuzlabot", Entry: "uzlabo*", Pole: "fixed", Weight: 0.5, Start: 11, End: 20, Negated: true}},
-			score: -0.333,
+			want:  []Evidence{{Text: "neuzlabot", Entry: "uzlabo*", Pole: "fixed", Weight: 1, Start: 11, End: 20, Negated: true}},
+			score: -0.5,
 		},
 		{
 			name: "latvian phrase with diacritics and stem", lang: "lv", trait: Extraversion,
