@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -88,7 +89,7 @@ func runNorms(ctx context.Context, env *environ, args []string) error {
 	}
 	n := &classifier.Norms{
 		ID: "mindprint-norms", Version: time.Now().UTC().Format("2006.01.02"), License: "CC-BY-4.0",
-		Source:         "Built with mindprint norms build: statistics of lexicon rates only; no reference text is stored.",
+		Source:         "Built with mindprint norms build (make norms): statistics of lexicon rates only; no reference text is stored.",
 		LexiconVersion: an.Lexicons().Version(), WindowWords: *window, Languages: map[string]classifier.LangNorms{},
 	}
 	if *merge != "" {
@@ -109,11 +110,14 @@ func runNorms(ctx context.Context, env *environ, args []string) error {
 		n.License, n.Source = old.License, old.Source
 	}
 	n.Languages[*lang] = ln
-	data, err := json.MarshalIndent(n, "", "  ")
-	if err != nil {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(n); err != nil {
 		return err
 	}
-	data = append(data, '\n')
+	data := buf.Bytes()
 	fmt.Fprintf(env.stderr, "norms %s: %d texts, %d windows of %d words, %d words, %.1fs\n",
 		*lang, texts, ln.Windows, *window, ln.Words, time.Since(start).Seconds())
 	if *out == "-" {
