@@ -60,13 +60,22 @@ func runCopy(ctx context.Context, env *environ, args []string) error {
 	return errUsage
 }
 
-// dataFlag adds --data, defaulting to $MINDPRINT_DATA or ./mindprint-data.
-func dataFlag(env *environ, fs *flag.FlagSet) *string {
+// libraryFlags are the flags every copy subcommand that opens the library has.
+type libraryFlags struct {
+	data, seed *string
+}
+
+// dataFlag adds --data (default $MINDPRINT_DATA or ./mindprint-data) and
+// --seed (default $MINDPRINT_COPY_SEED, else the embedded seed).
+func dataFlag(env *environ, fs *flag.FlagSet) libraryFlags {
 	def := env.getenv("MINDPRINT_DATA")
 	if def == "" {
 		def = defaultDataDir
 	}
-	return fs.String("data", def, "data `folder` of the copy library [$MINDPRINT_DATA]")
+	return libraryFlags{
+		data: fs.String("data", def, "data `folder` of the copy library [$MINDPRINT_DATA]"),
+		seed: fs.String("seed", env.getenv("MINDPRINT_COPY_SEED"), "seed `folder` of <lang>.yaml files to import on first use instead of the embedded seed [$MINDPRINT_COPY_SEED]"),
+	}
 }
 
 // parseInterspersed parses flags wherever they stand among the positional
@@ -94,12 +103,12 @@ func parseInterspersed(env *environ, fs *flag.FlagSet, args []string) ([]string,
 	return append(pos, tail...), nil
 }
 
-func openCopyLibrary(dir string) (*copylib.Library, error) {
-	l, err := copylib.Open(dir)
-	if err != nil {
-		return nil, err
+func openCopyLibrary(f libraryFlags) (*copylib.Library, error) {
+	var opts []copylib.Option
+	if *f.seed != "" {
+		opts = append(opts, copylib.WithSeed(os.DirFS(*f.seed)))
 	}
-	return l, nil
+	return copylib.Open(*f.data, opts...)
 }
 
 func runCopySearch(ctx context.Context, env *environ, args []string) error {
@@ -125,7 +134,7 @@ func runCopySearch(ctx context.Context, env *environ, args []string) error {
 		return err
 	}
 	q.Q = strings.Join(pos, " ")
-	l, err := openCopyLibrary(*data)
+	l, err := openCopyLibrary(data)
 	if err != nil {
 		return err
 	}
@@ -216,7 +225,7 @@ func runCopyGet(ctx context.Context, env *environ, args []string) error {
 		fmt.Fprintln(env.stderr, "mindprint copy get: want exactly one ID")
 		return errUsage
 	}
-	l, err := openCopyLibrary(*data)
+	l, err := openCopyLibrary(data)
 	if err != nil {
 		return err
 	}
@@ -255,7 +264,7 @@ func runCopyImport(ctx context.Context, env *environ, args []string) error {
 		defer f.Close()
 		in = f
 	}
-	l, err := openCopyLibrary(*data)
+	l, err := openCopyLibrary(data)
 	if err != nil {
 		return err
 	}
@@ -308,7 +317,7 @@ func runCopyExport(ctx context.Context, env *environ, args []string) error {
 		fmt.Fprintln(env.stderr, "mindprint copy export: at most one FILE")
 		return errUsage
 	}
-	l, err := openCopyLibrary(*data)
+	l, err := openCopyLibrary(data)
 	if err != nil {
 		return err
 	}

@@ -26,9 +26,12 @@ func runCopyCLI(t *testing.T, stdin string, env map[string]string, args ...strin
 
 const cliLine = `{"id":"pl-cli-1","lang":"pl","kind":"cta","text":"Poczuj się bezpiecznie w nowym domu","traits":["neuroticism:high"],"mindset":"fixed","industries":["insurance"],"touchpoint":"email","tags":["safety"]}`
 
+// noSeed is an empty seed folder, so the tests see only their own copy.
+func noSeed(t *testing.T) string { return t.TempDir() }
+
 func TestCopyCLIRoundTrip(t *testing.T) {
 	dir := t.TempDir()
-	env := map[string]string{"MINDPRINT_DATA": dir}
+	env := map[string]string{"MINDPRINT_DATA": dir, "MINDPRINT_COPY_SEED": noSeed(t)}
 
 	in := cliLine + "\n" + `{"id":"pl-cli-2","lang":"pl","kind":"poster"}` + "\nnot json\n"
 	code, out, errOut := runCopyCLI(t, in, env, "copy", "import")
@@ -98,9 +101,17 @@ func TestCopyCLIRoundTrip(t *testing.T) {
 
 	// Importing the export into another folder restores it as it was.
 	other := t.TempDir()
-	code, out, errOut = runCopyCLI(t, "", nil, "copy", "import", "--data", other, file)
+	code, out, errOut = runCopyCLI(t, "", nil, "copy", "import", "--data", other, "--seed", noSeed(t), file)
 	if code != 0 || out != "created 1, updated 0, unchanged 0, failed 0\n" {
 		t.Fatalf("re-import: exit %d %q %s", code, out, errOut)
+	}
+	code, out, _ = runCopyCLI(t, "", nil, "copy", "get", "--data", other, "pl-cli-1")
+
+	// The embedded seed is loaded on first use of a folder without --seed.
+	seeded := t.TempDir()
+	code, out, errOut = runCopyCLI(t, "", nil, "copy", "get", "--data", seeded, "en-pair-calm-outcome")
+	if code != 0 || !strings.Contains(out, `"mindset": "dual"`) {
+		t.Errorf("embedded seed: exit %d %s %s", code, out, errOut)
 	}
 	code, out, _ = runCopyCLI(t, "", nil, "copy", "get", "--data", other, "pl-cli-1")
 	var restored copylib.Variant
@@ -111,7 +122,7 @@ func TestCopyCLIRoundTrip(t *testing.T) {
 
 func TestCopyCLIErrors(t *testing.T) {
 	dir := t.TempDir()
-	env := map[string]string{"MINDPRINT_DATA": dir}
+	env := map[string]string{"MINDPRINT_DATA": dir, "MINDPRINT_COPY_SEED": noSeed(t)}
 	for _, tc := range []struct {
 		name   string
 		args   []string
@@ -126,6 +137,7 @@ func TestCopyCLIErrors(t *testing.T) {
 		{"get unknown id", []string{"copy", "get", "en-nope"}, 1, `copy variant not found: "en-nope"`},
 		{"import missing file", []string{"copy", "import", filepath.Join(dir, "nope.ndjson")}, 1, "no such file"},
 		{"export bad time", []string{"copy", "export", "--updated-since", "yesterday"}, 2, "--updated-since"},
+		{"bad seed folder", []string{"copy", "search", "--data", filepath.Join(dir, "other"), "--seed", "testdata-that-does-not-exist"}, 1, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, _, errOut := runCopyCLI(t, "", env, tc.args...)

@@ -238,6 +238,7 @@ func Open(dir string, opts ...Option) (*Library, error) {
 		if l.idx != nil {
 			_ = l.idx.Close()
 		}
+		_ = os.Remove(filepath.Join(dir, pidFile))
 		_ = db.Close()
 		return nil, err
 	}

@@ -447,3 +447,59 @@ func TestClosed(t *testing.T) {
 		t.Errorf("Get after Close: %v", err)
 	}
 }
+
+// TestConcurrentUse writes, reads, searches and recommends from several
+// goroutines at once (run with -race), then checks index and store agree.
+func TestConcurrentUse(t *testing.T) {
+	l := openFixture(t)
+	done := make(chan error, 8)
+	for w := range 3 {
+		go func() {
+			for i := range 8 {
+				v, err := l.Create(ctx, newVariant("en-c"+strconv.Itoa(w)+"-"+strconv.Itoa(i), "Concurrent voyage "+strconv.Itoa(i)))
+				if err != nil {
+					done <- err
+					return
+				}
+				v.Text += " revised"
+				if _, err := l.Update(ctx, v, v.Version); err != nil {
+					done <- err
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	for range 3 {
+		go func() {
+			for range 15 {
+				if _, err := l.Search(ctx, Query{Q: "voyage", Lang: "en", Limit: 5}); err != nil {
+					done <- err
+					return
+				}
+				p := profile("en", "growth", 0.5, nil)
+				if _, err := l.Recommend(ctx, RecommendRequest{Profile: p}); err != nil {
+					done <- err
+					return
+				}
+				if _, err := l.Get(ctx, "en-t-safe-1"); err != nil {
+					done <- err
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	for range 6 {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := l.Search(ctx, Query{Q: "voyage revised", Lang: "en", Limit: 100})
+	if err != nil || res.Total != 24 {
+		t.Errorf("after the writers: %d hits, %v", res.Total, err)
+	}
+	if err := l.Verify(ctx); err != nil {
+		t.Error(err)
+	}
+}

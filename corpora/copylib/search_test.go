@@ -276,3 +276,31 @@ func TestSearchSeesWrites(t *testing.T) {
 		t.Fatalf("after delete: %v hits, err %v", res.Total, err)
 	}
 }
+
+// FuzzSearch throws arbitrary query text and cursors at Search: it must
+// answer or name the bad field, never panic, and highlights must point into
+// the text.
+func FuzzSearch(f *testing.F) {
+	l := openFixture(f)
+	f.Add("oppimista", "fi", "")
+	f.Add("bezpieczeństwa domu", "", "")
+	f.Add("\xff\x00 ż ł ę İ 👍 “quoted”", "lv", "eyJpIjoieCJ9")
+	f.Add("a*b?c[d] AND OR -x +y ~z", "en", "%%%")
+	f.Fuzz(func(t *testing.T, q, lang, cur string) {
+		res, err := l.Search(ctx, Query{Q: q, Lang: lang, Cursor: cur, Limit: 5})
+		if err != nil {
+			var ve *ValidationError
+			if !errors.As(err, &ve) {
+				t.Fatalf("Search(%q, %q, %q): %v", q, lang, cur, err)
+			}
+			return
+		}
+		for _, h := range res.Hits {
+			for _, sp := range h.Highlights {
+				if sp.Start < 0 || sp.End > len(h.Text) || h.Text[sp.Start:sp.End] != sp.Text {
+					t.Fatalf("%s: bad highlight %+v", h.ID, sp)
+				}
+			}
+		}
+	})
+}

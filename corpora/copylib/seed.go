@@ -86,6 +86,9 @@ func DefaultSeed() ([]SeedFile, error) {
 func LoadSeed(fsys fs.FS) ([]SeedFile, error) { return loadSeed(fsys, "") }
 
 func loadSeed(fsys fs.FS, prefix string) ([]SeedFile, error) {
+	if _, err := fs.ReadDir(fsys, "."); err != nil { // fs.Glob alone would hide a missing folder
+		return nil, fmt.Errorf("copy seed: %w", err)
+	}
 	names, err := fs.Glob(fsys, "*.yaml")
 	if err != nil {
 		return nil, err

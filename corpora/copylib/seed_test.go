@@ -2,6 +2,8 @@ package copylib
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -190,6 +192,15 @@ func TestLoadSeedCrossFile(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, se.Problems); diff != "" {
 		t.Errorf("problems (-want +got):\n%s", diff)
+	}
+}
+
+func TestLoadSeedMissingFolder(t *testing.T) {
+	if _, err := LoadSeed(os.DirFS(filepath.Join(t.TempDir(), "nope"))); err == nil || !strings.Contains(err.Error(), "no such file") {
+		t.Errorf("err = %v", err)
+	}
+	if files, err := LoadSeed(os.DirFS(t.TempDir())); err != nil || len(files) != 0 {
+		t.Errorf("an empty folder: %v, %v", files, err)
 	}
 }
 
