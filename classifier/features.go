@@ -39,7 +39,7 @@ func (a *Analyzer) Measure(text, lang string) (*Measurement, error) {
 			m.Words++
 		}
 	}
-	s := scorer{text: text, lex: lex, toks: toks, words: words, terms: m.Terms}
+	s := scorer{text: text, lex: lex, toks: toks, words: words, terms: m.Terms, tok: a.tok}
 	s.run()
 	for cat, t := range s.dims {
 		m.Pos[string(cat)] = t.pos

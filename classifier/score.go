@@ -80,7 +80,7 @@ func (a *Analyzer) Analyze(in Input) (*Result, error) {
 	case lex == nil:
 		res.Flags = append(res.Flags, FlagUnsupportedLanguage)
 	default:
-		s := scorer{text: text, lex: lex, toks: toks, words: words}
+		s := scorer{text: text, lex: lex, toks: toks, words: words, tok: a.tok}
 		s.run()
 		s.fill(res, a.norms)
 	}
@@ -108,6 +108,7 @@ type tally struct {
 
 // scorer runs the matcher over one tokenized text.
 type scorer struct {
+	tok   *Tokenizer
 	text  string
 	lex   *lexicons.Lexicon
 	toks  []Token
@@ -155,6 +156,20 @@ func (s *scorer) run() {
 // recording intensifier factors.
 func (s *scorer) markModifiers(inPhrase []bool) {
 	mod := &s.lex.Modifiers
+	hasModifier := false
+	for _, w := range s.words {
+		if _, ok := mod.Intensifiers[w]; ok || mod.Negators[w] {
+			hasModifier = true
+			break
+		}
+	}
+	if !hasModifier {
+		for i := range s.factor {
+			s.factor[i] = 1
+		}
+		return
+	}
+	s.tok.AssignSentences(s.text, s.toks)
 	negLeft, modLeft := 0, 0
 	modFactor := 1.0
 	sentence := -1

@@ -46,7 +46,8 @@ type Token struct {
 	// Norm is the folded form used for matching (lexicons.Fold), set for words
 	// only; "" for every other kind.
 	Norm string
-	// Sentence is the index of the sentence the token belongs to.
+	// Sentence is the index of the sentence the token belongs to, once
+	// Tokenizer.AssignSentences has run; 0 before.
 	Sentence int
 }
 
@@ -99,12 +100,15 @@ func (t *Tokenizer) Tokenize(text, lang string) []Token {
 	for _, sp := range spans {
 		out = refine(out, sp.Text, sp.Start)
 	}
-	t.assignSentences(text, out)
 	return out
 }
 
-// assignSentences numbers tokens by the sentence that contains them.
-func (t *Tokenizer) assignSentences(text string, toks []Token) {
+// AssignSentences numbers tokens by the sentence that contains them, using
+// prose's segmenter. Tokenize leaves every token in sentence 0; the scorer
+// calls this only when a text has a negator or an intensifier, the only
+// things whose reach sentence boundaries limit, so texts without them skip
+// the segmenter's cost.
+func (t *Tokenizer) AssignSentences(text string, toks []Token) {
 	if len(toks) == 0 {
 		return
 	}
@@ -122,12 +126,27 @@ func (t *Tokenizer) assignSentences(text string, toks []Token) {
 // mentions, hashtags and emoticons. Trailing sentence punctuation is peeled
 // by refine.
 func isWholeSpan(s string) bool {
-	return isURL(s) || isEmail(s) || isTagged(s, '@') || isTagged(s, '#') || isEmoticon(s)
+	if len(s) < 2 {
+		return false
+	}
+	switch s[0] {
+	case '@', '#':
+		return isTagged(s, s[0])
+	case 'h', 'H', 'w', 'W':
+		if isURL(s) {
+			return true
+		}
+	}
+	return strings.IndexByte(s, '@') > 0 && isEmail(s) || len(s) <= 3 && isEmoticon(s)
 }
 
 func isURL(s string) bool {
-	l := strings.ToLower(s)
-	return (strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://") || strings.HasPrefix(l, "www.")) && len(s) > 7
+	return len(s) > 7 && (hasPrefixFold(s, "http://") || hasPrefixFold(s, "https://") || hasPrefixFold(s, "www."))
+}
+
+// hasPrefixFold is strings.HasPrefix ignoring ASCII case, without allocating.
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }
 
 func isEmail(s string) bool {

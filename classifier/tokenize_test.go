@@ -100,7 +100,9 @@ func TestTokenizeFoldsWords(t *testing.T) {
 }
 
 func TestTokenizeSentences(t *testing.T) {
-	toks := sharedTokenizer.Tokenize("I am not happy. Creative people are great.", "en")
+	text := "I am not happy. Creative people are great."
+	toks := sharedTokenizer.Tokenize(text, "en")
+	sharedTokenizer.AssignSentences(text, toks)
 	var sentences []int
 	for _, tk := range toks {
 		sentences = append(sentences, tk.Sentence)
