@@ -110,18 +110,30 @@ func (n *Norms) Has(lang string) bool {
 	return ok
 }
 
-// Percentile returns where rate falls among the reference windows of lang,
-// 0..100, or nil when there are no norms for lang or dim.
-func (n *Norms) Percentile(lang, dim string, rate float64) *int {
-	if n == nil {
+// Percentile returns where rate, measured over words words, falls among the
+// reference windows of lang, 1..99, or nil when there are no norms for lang
+// or dim.
+//
+// A rate over fewer words than the norms' window is noisier than the rates
+// the norms summarise (its variance grows as the sample shrinks), so the
+// spread is widened by sqrt(window/words) for such texts: two strong words in
+// a ten-word review are notable, not off the scale. The result is clamped to
+// 1..99 because a normal model never justifies "higher than every reference
+// text".
+func (n *Norms) Percentile(lang, dim string, rate float64, words int) *int {
+	if n == nil || words <= 0 {
 		return nil
 	}
 	st, ok := n.Languages[lang].Stats[dim]
 	if !ok || !(st.SD > 0) {
 		return nil
 	}
-	z := (rate - st.Mean) / st.SD
+	sd := st.SD
+	if words < n.WindowWords {
+		sd *= math.Sqrt(float64(n.WindowWords) / float64(words))
+	}
+	z := (rate - st.Mean) / sd
 	p := int(math.Round(50 * (1 + math.Erf(z/math.Sqrt2))))
-	p = max(0, min(100, p))
+	p = max(1, min(99, p))
 	return &p
 }

@@ -296,16 +296,17 @@ func (s *scorer) fill(res *Result, norms *Norms) {
 		return round(c, 3)
 	}
 	for _, trait := range AllTraits {
+		ts := res.Traits.Get(trait)
 		t := s.dims[lexicons.Category(trait)]
 		if t == nil {
+			ts.Percentile = norms.Percentile(res.Language.Code, string(trait), 0, res.Words)
 			continue
 		}
-		ts := res.Traits.Get(trait)
 		ts.Score = round((t.pos-t.neg)/(t.pos+t.neg+scoreSmoothing), 3)
 		ts.Confidence = conf(t)
 		ts.Evidence = t.evidence
 		ts.EvidenceCount = t.count
-		ts.Percentile = norms.Percentile(res.Language.Code, string(trait), Rate(t.pos, t.neg, res.Words))
+		ts.Percentile = norms.Percentile(res.Language.Code, string(trait), Rate(t.pos, t.neg, res.Words), res.Words)
 	}
 	if t := s.dims[categoryMindset]; t != nil {
 		m := &res.Mindset

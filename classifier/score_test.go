@@ -328,3 +328,38 @@ func TestResultShapeWithoutEvidence(t *testing.T) {
 		t.Errorf("mindset label %q, want unknown", res.Mindset.Label)
 	}
 }
+
+func TestPercentile(t *testing.T) {
+	n := &Norms{WindowWords: 100, Languages: map[string]LangNorms{
+		"en": {Corpus: "test", Windows: 100, Stats: map[string]Stat{"openness": {Mean: 1, SD: 2}}},
+	}}
+	tests := []struct {
+		name  string
+		lang  string
+		rate  float64
+		words int
+		want  *int
+	}{
+		{"at the mean", "en", 1, 100, intp(50)},
+		{"one sd above", "en", 3, 100, intp(84)},
+		{"one sd below", "en", -1, 200, intp(16)},
+		{"short text widens the spread", "en", 3, 25, intp(69)}, // z = 2/(2*2) = 0.5
+		{"clamped high", "en", 100, 100, intp(99)},
+		{"clamped low", "en", -100, 100, intp(1)},
+		{"no norms for the language", "fi", 1, 100, nil},
+		{"no words", "en", 0, 0, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := n.Percentile(tc.lang, "openness", tc.rate, tc.words)
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("percentile (-want +got):\n%s", diff)
+			}
+		})
+	}
+	if (*Norms)(nil).Percentile("en", "openness", 1, 100) != nil {
+		t.Error("nil norms must give nil percentiles")
+	}
+}
+
+func intp(i int) *int { return &i }
