@@ -97,3 +97,23 @@ func BenchmarkAnalyzeParallel(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkPathological measures inputs built to be slow: long runs of one
+// character and of negators. Each is MaxAnalyzedBytes long; the pipeline is
+// linear, so these cost about as much per byte as ordinary text.
+func BenchmarkPathological(b *testing.B) {
+	an := defaultAnalyzer(b)
+	for _, bc := range []struct{ name, unit string }{
+		{"bang", "!"}, {"brace", "}"}, {"letter", "a"}, {"not", "not "}, {"emoji", "😀"}, {"dots", ". "}, {"very", "very "},
+	} {
+		text := strings.Repeat(bc.unit, MaxAnalyzedBytes/len(bc.unit))
+		b.Run(bc.name, func(b *testing.B) {
+			b.SetBytes(int64(len(text)))
+			for b.Loop() {
+				if _, err := an.Analyze(Input{Text: text, Lang: "en"}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -87,18 +87,53 @@ func NewTokenizer() *Tokenizer {
 	}
 }
 
+// maxProseSpan is the longest whitespace-delimited span handed to prose.
+// prose peels affixes one at a time and re-tests the rest of the span each
+// time, which is quadratic in a span's length: 8,000 "!" took seconds. Longer
+// spans (never real words) go straight to refine, which is linear.
+const maxProseSpan = 64
+
 // Tokenize splits text into tokens. lang selects language-specific rules
 // (only English splits contractions); any other value, including "und", gets
-// the neutral rules.
+// the neutral rules. It runs in time linear in len(text).
 func (t *Tokenizer) Tokenize(text, lang string) []Token {
 	tk := t.other
 	if lang == "en" {
 		tk = t.english
 	}
-	spans := tk.Tokenize(text)
-	out := make([]Token, 0, len(spans)+len(spans)/4)
-	for _, sp := range spans {
-		out = refine(out, sp.Text, sp.Start)
+	out := make([]Token, 0, len(text)/5+4)
+	pending := 0 // start of the stretch not yet tokenized
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if unicode.IsSpace(r) {
+			i += size
+			continue
+		}
+		j := i + size
+		for j < len(text) {
+			r, size := utf8.DecodeRuneInString(text[j:])
+			if unicode.IsSpace(r) {
+				break
+			}
+			j += size
+		}
+		if j-i > maxProseSpan && !isWholeSpan(text[i:j]) {
+			out = t.prose(out, tk, text[pending:i], pending)
+			out = refine(out, text[i:j], i)
+			pending = j
+		}
+		i = j
+	}
+	return t.prose(out, tk, text[pending:], pending)
+}
+
+// prose tokenizes one stretch of text with prose and refines its spans.
+func (t *Tokenizer) prose(out []Token, tk *tokenize.Tokenizer, stretch string, base int) []Token {
+	if stretch == "" {
+		return out
+	}
+	for _, sp := range tk.Tokenize(stretch) {
+		out = refine(out, sp.Text, base+sp.Start)
 	}
 	return out
 }

@@ -146,3 +146,25 @@ func FuzzTokenize(f *testing.F) {
 		checkInvariant(t, text, sharedTokenizer.Tokenize(text, lang))
 	})
 }
+
+// TestTokenizeLongSpans covers spans too long for prose: they must keep the
+// offset invariant and split like shorter ones.
+func TestTokenizeLongSpans(t *testing.T) {
+	for _, text := range []string{
+		strings.Repeat("!", 5000),
+		"ok " + strings.Repeat("}", 3000) + " fine",
+		strings.Repeat("a", 100) + "!!",
+		"great!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!! thanks",
+		"https://example.com/" + strings.Repeat("x", 200) + ".",
+	} {
+		toks := sharedTokenizer.Tokenize(text, "en")
+		checkInvariant(t, text, toks)
+		if len(toks) == 0 {
+			t.Errorf("no tokens for %.20q…", text)
+		}
+	}
+	toks := sharedTokenizer.Tokenize("https://example.com/"+strings.Repeat("x", 200)+".", "en")
+	if toks[0].Kind != KindURL || len(toks) != 2 {
+		t.Errorf("a long URL must stay one token: %v", simplify(toks))
+	}
+}
