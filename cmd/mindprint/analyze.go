@@ -137,8 +137,7 @@ func analyzeNDJSON(ctx context.Context, an *classifier.Analyzer, r io.Reader, w 
 				if err != nil {
 					return
 				}
-				n-- // blank lines are not records
-				continue
+				continue // blank lines are skipped; line numbers stay physical, as in the API
 			}
 			select {
 			case order <- j:
