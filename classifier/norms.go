@@ -8,11 +8,13 @@ import (
 	"strings"
 )
 
-// Norms are per-language reference statistics: the mean and standard
-// deviation of each dimension's Rate over windows of WindowWords words of
-// reference text. A text's percentile is where its rate falls on a normal
-// curve with that mean and spread, so it answers "how much more open than
-// usual for text in this language does this read?".
+// Norms are per-language reference statistics of each dimension's Rate (net
+// evidence per 100 words) over windows of reference text, at several window
+// sizes: a 15-word review is compared with 20-word windows, an essay with
+// 200-word ones, because a rate over few words is far more spread out than a
+// rate over many. For each size and dimension they hold the mean, the
+// standard deviation and the 5%-quantiles of the rate; percentiles come from
+// the quantiles (the rates of short windows are mostly zero, far from normal).
 //
 // Norms are rough by nature (reference genres differ from reviews and
 // chats), so every language records its corpus and counts: a user can
@@ -23,7 +25,6 @@ type Norms struct {
 	License        string               `json:"license"`
 	Source         string               `json:"source"`
 	LexiconVersion string               `json:"lexicon_version"`
-	WindowWords    int                  `json:"window_words"`
 	Languages      map[string]LangNorms `json:"languages"`
 }
 
@@ -31,19 +32,32 @@ type Norms struct {
 type LangNorms struct {
 	// Corpus names the reference texts, their licence and selection.
 	Corpus string `json:"corpus"`
-	// Windows is how many windows of WindowWords words were measured.
-	Windows int `json:"windows"`
-	// Words is how many words those windows held.
+	// Words is how many words of reference text were read.
 	Words int `json:"words"`
+	// Windows holds the statistics per window size, smallest first.
+	Windows []WindowNorms `json:"windows"`
+}
+
+// WindowNorms are the statistics of one window size.
+type WindowNorms struct {
+	// Words is the window size in words.
+	Words int `json:"words"`
+	// Count is how many windows were measured.
+	Count int `json:"count"`
 	// Stats maps a trait name or "mindset" to the rate's distribution.
 	Stats map[string]Stat `json:"stats"`
 }
 
-// Stat is a distribution summary of Rate.
+// Stat is a distribution summary of Rate over windows.
 type Stat struct {
 	Mean float64 `json:"mean"`
 	SD   float64 `json:"sd"`
+	// Quantiles are the 0%, 5%, ..., 100% quantiles (21 values, ascending).
+	Quantiles []float64 `json:"quantiles"`
 }
+
+// QuantileCount is the number of quantiles a Stat holds.
+const QuantileCount = 21
 
 // ParseNorms decodes and validates a norms file; name is used in errors.
 func ParseNorms(name string, data []byte) (*Norms, error) {
@@ -59,9 +73,6 @@ func ParseNorms(name string, data []byte) (*Norms, error) {
 			problems = append(problems, fmt.Sprintf("missing %q", k.key))
 		}
 	}
-	if n.WindowWords <= 0 {
-		problems = append(problems, "window_words must be positive")
-	}
 	langs := make([]string, 0, len(n.Languages))
 	for l := range n.Languages {
 		langs = append(langs, l)
@@ -69,21 +80,28 @@ func ParseNorms(name string, data []byte) (*Norms, error) {
 	sort.Strings(langs)
 	for _, l := range langs {
 		ln := n.Languages[l]
-		if ln.Corpus == "" || ln.Windows <= 0 {
-			problems = append(problems, fmt.Sprintf("languages.%s: corpus and a positive windows count are required", l))
+		if ln.Corpus == "" || len(ln.Windows) == 0 {
+			problems = append(problems, fmt.Sprintf("languages.%s: corpus and at least one window size are required", l))
 		}
-		for _, dim := range append(traitNames(), "mindset") {
-			st, ok := ln.Stats[dim]
-			switch {
-			case !ok:
-				problems = append(problems, fmt.Sprintf("languages.%s.stats: missing %q", l, dim))
-			case math.IsNaN(st.Mean) || math.IsInf(st.Mean, 0) || !(st.SD > 0) || math.IsInf(st.SD, 0):
-				problems = append(problems, fmt.Sprintf("languages.%s.stats.%s: mean must be finite and sd positive", l, dim))
+		for i, w := range ln.Windows {
+			where := fmt.Sprintf("languages.%s.windows[%d]", l, i)
+			if w.Words <= 0 || w.Count <= 0 || (i > 0 && w.Words <= ln.Windows[i-1].Words) {
+				problems = append(problems, where+": words and count must be positive, sizes ascending")
 			}
-		}
-		for dim := range ln.Stats {
-			if dim != "mindset" && (&Traits{}).Get(Trait(dim)) == nil {
-				problems = append(problems, fmt.Sprintf("languages.%s.stats: unknown dimension %q", l, dim))
+			for _, dim := range append(traitNames(), "mindset") {
+				st, ok := w.Stats[dim]
+				if !ok {
+					problems = append(problems, fmt.Sprintf("%s.stats: missing %q", where, dim))
+					continue
+				}
+				if msg := st.check(); msg != "" {
+					problems = append(problems, fmt.Sprintf("%s.stats.%s: %s", where, dim, msg))
+				}
+			}
+			for dim := range w.Stats {
+				if dim != "mindset" && (&Traits{}).Get(Trait(dim)) == nil {
+					problems = append(problems, fmt.Sprintf("%s.stats: unknown dimension %q", where, dim))
+				}
 			}
 		}
 	}
@@ -92,6 +110,24 @@ func ParseNorms(name string, data []byte) (*Norms, error) {
 	}
 	return &n, nil
 }
+
+// check reports what is wrong with a Stat, or "".
+func (st Stat) check() string {
+	if !finite(st.Mean) || !finite(st.SD) || st.SD < 0 {
+		return "mean and sd must be finite, sd not negative"
+	}
+	if len(st.Quantiles) != QuantileCount {
+		return fmt.Sprintf("want %d quantiles, have %d", QuantileCount, len(st.Quantiles))
+	}
+	for i, q := range st.Quantiles {
+		if !finite(q) || (i > 0 && q < st.Quantiles[i-1]) {
+			return "quantiles must be finite and ascending"
+		}
+	}
+	return ""
+}
+
+func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 
 func traitNames() []string {
 	out := make([]string, len(AllTraits))
@@ -112,28 +148,66 @@ func (n *Norms) Has(lang string) bool {
 
 // Percentile returns where rate, measured over words words, falls among the
 // reference windows of lang, 1..99, or nil when there are no norms for lang
-// or dim.
-//
-// A rate over fewer words than the norms' window is noisier than the rates
-// the norms summarise (its variance grows as the sample shrinks), so the
-// spread is widened by sqrt(window/words) for such texts: two strong words in
-// a ten-word review are notable, not off the scale. The result is clamped to
-// 1..99 because a normal model never justifies "higher than every reference
-// text".
+// or dim. It compares with the window size nearest to words (on a log
+// scale), reads the rank off the quantiles (mid-rank when the rate equals a
+// run of quantiles, as zero rates usually do, linear between quantiles
+// otherwise), and clamps to 1..99: a sample of reference windows never
+// justifies "higher than every text there is".
 func (n *Norms) Percentile(lang, dim string, rate float64, words int) *int {
 	if n == nil || words <= 0 {
 		return nil
 	}
-	st, ok := n.Languages[lang].Stats[dim]
-	if !ok || !(st.SD > 0) {
+	w := n.Languages[lang].nearest(words)
+	if w == nil {
 		return nil
 	}
-	sd := st.SD
-	if words < n.WindowWords {
-		sd *= math.Sqrt(float64(n.WindowWords) / float64(words))
+	st, ok := w.Stats[dim]
+	if !ok || len(st.Quantiles) != QuantileCount {
+		return nil
 	}
-	z := (rate - st.Mean) / sd
-	p := int(math.Round(50 * (1 + math.Erf(z/math.Sqrt2))))
+	p := int(math.Round(quantileRank(st.Quantiles, rate)))
 	p = max(1, min(99, p))
 	return &p
+}
+
+// nearest returns the window size closest to words on a log scale.
+func (ln LangNorms) nearest(words int) *WindowNorms {
+	var best *WindowNorms
+	bestDist := math.Inf(1)
+	for i := range ln.Windows {
+		d := math.Abs(math.Log(float64(ln.Windows[i].Words)) - math.Log(float64(words)))
+		if d < bestDist {
+			best, bestDist = &ln.Windows[i], d
+		}
+	}
+	return best
+}
+
+// quantileRank is the percentile (0..100) of x among values summarised by
+// the 5%-quantiles q.
+func quantileRank(q []float64, x float64) float64 {
+	step := 100 / float64(len(q)-1)
+	first, last := -1, -1
+	for i, v := range q {
+		if v == x {
+			if first < 0 {
+				first = i
+			}
+			last = i
+		}
+	}
+	switch {
+	case first >= 0:
+		return float64(first+last) / 2 * step
+	case x < q[0]:
+		return 0
+	case x > q[len(q)-1]:
+		return 100
+	}
+	for i := 0; i+1 < len(q); i++ {
+		if q[i] < x && x < q[i+1] {
+			return (float64(i) + (x-q[i])/(q[i+1]-q[i])) * step
+		}
+	}
+	return 50
 }

@@ -330,8 +330,12 @@ func TestResultShapeWithoutEvidence(t *testing.T) {
 }
 
 func TestPercentile(t *testing.T) {
-	n := &Norms{WindowWords: 100, Languages: map[string]LangNorms{
-		"en": {Corpus: "test", Windows: 100, Stats: map[string]Stat{"openness": {Mean: 1, SD: 2}}},
+	// Short windows: mostly zero, a few high. Long windows: spread out.
+	short := []float64{-5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5, 5, 10, 20}
+	long := []float64{-4, -3, -2, -1.5, -1, -0.8, -0.6, -0.4, -0.2, 0, 0.2, 0.4, 0.6, 0.8, 1, 1.2, 1.5, 2, 2.5, 3, 4}
+	stat := func(q []float64) map[string]Stat { return map[string]Stat{"openness": {Mean: 0, SD: 1, Quantiles: q}} }
+	n := &Norms{Languages: map[string]LangNorms{
+		"en": {Corpus: "test", Windows: []WindowNorms{{Words: 20, Count: 100, Stats: stat(short)}, {Words: 100, Count: 100, Stats: stat(long)}}},
 	}}
 	tests := []struct {
 		name  string
@@ -340,12 +344,13 @@ func TestPercentile(t *testing.T) {
 		words int
 		want  *int
 	}{
-		{"at the mean", "en", 1, 100, intp(50)},
-		{"one sd above", "en", 3, 100, intp(84)},
-		{"one sd below", "en", -1, 200, intp(16)},
-		{"short text widens the spread", "en", 3, 25, intp(69)}, // z = 2/(2*2) = 0.5
+		{"zero in short windows is the mid-rank of the zeros", "en", 0, 15, intp(43)}, // quantiles 1..16 → (1+16)/2*5 = 42.5
+		{"one hit in a short text", "en", 7.5, 12, intp(93)},                         // between q18=5 and q19=10
+		{"zero in long windows", "en", 0, 150, intp(45)},
+		{"between quantiles", "en", 0.1, 100, intp(48)},
 		{"clamped high", "en", 100, 100, intp(99)},
 		{"clamped low", "en", -100, 100, intp(1)},
+		{"nearest window on a log scale", "en", 7.5, 40, intp(93)}, // log(40) is nearer log(20) than log(100)
 		{"no norms for the language", "fi", 1, 100, nil},
 		{"no words", "en", 0, 0, nil},
 	}
@@ -359,6 +364,18 @@ func TestPercentile(t *testing.T) {
 	}
 	if (*Norms)(nil).Percentile("en", "openness", 1, 100) != nil {
 		t.Error("nil norms must give nil percentiles")
+	}
+}
+
+func TestParseNormsNamesProblems(t *testing.T) {
+	_, err := ParseNorms("n.json", []byte(`{"id":"x","version":"1","license":"l","source":"s","languages":{"fi":{"corpus":"c","words":10,"windows":[{"words":20,"count":5,"stats":{"openness":{"mean":0,"sd":1,"quantiles":[1,0]}}}]}}}`))
+	if err == nil {
+		t.Fatal("want an error")
+	}
+	for _, want := range []string{"n.json", "languages.fi.windows[0].stats.openness: want 21 quantiles", `missing "neuroticism"`} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q lacks %q", err, want)
+		}
 	}
 }
 

@@ -15,7 +15,10 @@ import (
 //	MINDPRINT_LEXICONS  a directory of lexicons to use instead of the embedded ones
 //	MINDPRINT_NORMS     a norms file to use instead of the embedded one
 func analyzerOptions(env *environ) ([]classifier.Option, error) {
-	var opts []classifier.Option
+	opts, err := lexiconOptions(env)
+	if err != nil {
+		return nil, err
+	}
 	n, err := norms.Default()
 	if path := env.getenv("MINDPRINT_NORMS"); path != "" {
 		var data []byte
@@ -26,7 +29,13 @@ func analyzerOptions(env *environ) ([]classifier.Option, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts = append(opts, classifier.WithNorms(n))
+	return append(opts, classifier.WithNorms(n)), nil
+}
+
+// lexiconOptions reads MINDPRINT_LEXICONS alone: what `norms build` needs,
+// which must not depend on the norms it is about to replace.
+func lexiconOptions(env *environ) ([]classifier.Option, error) {
+	var opts []classifier.Option
 	if dir := env.getenv("MINDPRINT_LEXICONS"); dir != "" {
 		set, err := lexicons.Load(os.DirFS(dir))
 		if err != nil {

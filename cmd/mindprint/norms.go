@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -26,13 +27,13 @@ func runNorms(ctx context.Context, env *environ, args []string) error {
 	}
 	fs := newFlagSet(env, "norms build", "--lang xx --corpus DESCRIPTION [flags] PATH...",
 		"Measures every text under PATH (files or folders: .txt = one text, .csv/.tsv = one text per\n"+
-			"row of --text-col, .ndjson/.jsonl = one per line of \"text\") in windows of --window words and\n"+
-			"writes norms for --lang: the mean and spread of each trait's and the mindset's rate. With --merge,\n"+
+			"row of --text-col, .ndjson/.jsonl = one per line of \"text\") in windows of each --windows size\n"+
+			"and writes norms for --lang: the mean, spread and quantiles of each trait's and the mindset's rate. With --merge,\n"+
 			"the other languages of an existing norms file are kept, so languages can be built one by one.\n"+
 			"Use the result with MINDPRINT_NORMS=FILE.")
 	lang := fs.String("lang", "", "language of the texts (needs a lexicon), required")
 	corpus := fs.String("corpus", "", "what the texts are: name, licence, selection (recorded in the file), required")
-	window := fs.Int("window", norms.DefaultWindow, "window size in words")
+	windows := fs.String("windows", joinInts(norms.WindowSizes), "window sizes in words, comma-separated")
 	textCol := fs.String("text-col", "text", "text column of .csv/.tsv files")
 	idCol := fs.String("id-col", "", "id column, for --exclude-ids")
 	exclude := fs.String("exclude-ids", "", "file of ids (one per line) to leave out, e.g. a held-out evaluation fold")
@@ -58,11 +59,19 @@ func runNorms(ctx context.Context, env *environ, args []string) error {
 			skip[id] = true
 		}
 	}
-	an, err := newAnalyzer(env)
+	lexOpts, err := lexiconOptions(env)
 	if err != nil {
 		return err
 	}
-	b, err := norms.NewBuilder(an, *lang, *window)
+	an, err := classifier.New(lexOpts...)
+	if err != nil {
+		return err
+	}
+	sizes, err := parseInts(*windows)
+	if err != nil {
+		return fmt.Errorf("--windows: %w", err)
+	}
+	b, err := norms.NewBuilder(an, *lang, sizes...)
 	if err != nil {
 		return err
 	}
@@ -90,7 +99,7 @@ func runNorms(ctx context.Context, env *environ, args []string) error {
 	n := &classifier.Norms{
 		ID: "mindprint-norms", Version: time.Now().UTC().Format("2006.01.02"), License: "CC-BY-4.0",
 		Source:         "Built with mindprint norms build (make norms): statistics of lexicon rates only; no reference text is stored.",
-		LexiconVersion: an.Lexicons().Version(), WindowWords: *window, Languages: map[string]classifier.LangNorms{},
+		LexiconVersion: an.Lexicons().Version(), Languages: map[string]classifier.LangNorms{},
 	}
 	if *merge != "" {
 		data, err := os.ReadFile(*merge)
@@ -100,9 +109,6 @@ func runNorms(ctx context.Context, env *environ, args []string) error {
 		old, err := classifier.ParseNorms(*merge, data)
 		if err != nil {
 			return err
-		}
-		if old.WindowWords != *window {
-			return fmt.Errorf("%s: window_words is %d, this build uses %d; norms in one file share a window", *merge, old.WindowWords, *window)
 		}
 		for l, v := range old.Languages {
 			n.Languages[l] = v
@@ -118,8 +124,12 @@ func runNorms(ctx context.Context, env *environ, args []string) error {
 		return err
 	}
 	data := buf.Bytes()
-	fmt.Fprintf(env.stderr, "norms %s: %d texts, %d windows of %d words, %d words, %.1fs\n",
-		*lang, texts, ln.Windows, *window, ln.Words, time.Since(start).Seconds())
+	var counts []string
+	for _, w := range ln.Windows {
+		counts = append(counts, fmt.Sprintf("%d×%d", w.Count, w.Words))
+	}
+	fmt.Fprintf(env.stderr, "norms %s: %d texts, %d words, windows %s, %.1fs\n",
+		*lang, texts, ln.Words, strings.Join(counts, " "), time.Since(start).Seconds())
 	if *out == "-" {
 		w := bufio.NewWriter(env.stdout)
 		w.Write(data)
@@ -155,4 +165,24 @@ func dirOf(path string) string {
 		return path[:i+1]
 	}
 	return "."
+}
+
+func joinInts(xs []int) string {
+	parts := make([]string, len(xs))
+	for i, x := range xs {
+		parts[i] = strconv.Itoa(x)
+	}
+	return strings.Join(parts, ",")
+}
+
+func parseInts(s string) ([]int, error) {
+	var out []int
+	for _, p := range strings.Split(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(p))
+		if err != nil || n <= 0 {
+			return nil, fmt.Errorf("%q is not a positive whole number", p)
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }
