@@ -48,10 +48,10 @@
 // 0.95 at 9; the length term is 0.5 at 20 words and 0.9 at 180. A repetitive
 // text has its confidence multiplied by 0.25.
 //
-// percentile (1..99) places the text's Rate, (H - L) per 100 words, on the
-// normal curve of the language's norms (Norms), with the spread widened by
-// sqrt(window/words) for texts shorter than the norms' window; it is null
-// without norms for the language.
+// percentile (1..99) ranks the text's Rate, (H - L) per 100 words, among
+// reference windows of its language whose size (20, 50, 100 or 200 words) is
+// nearest the text's length, from the quantiles in the norms (Norms); it is
+// null without norms for the language.
 //
 // The mindset is scored the same way with growth as the positive pole and
 // fixed as the negative. Its label is "unknown" when the evidence mass G+F is
