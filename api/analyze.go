@@ -173,11 +173,14 @@ func readAnalyzeRequest(c fiber.Ctx) (classifier.Input, []FieldError, *Problem) 
 	case mt == fiber.MIMEApplicationJSON:
 		return decodeAnalyzeJSON(c.Request().Body())
 	case mt == fiber.MIMETextPlain:
+		// Clone: Fiber's query strings point into the request buffer, which
+		// is reused once the handler returns, and a timed-out analysis may
+		// still be reading its input then.
 		in := classifier.Input{
 			Text:   string(c.Request().Body()),
-			ID:     c.Query("id"),
-			Lang:   c.Query("lang"),
-			Source: c.Query("source"),
+			ID:     strings.Clone(c.Query("id")),
+			Lang:   strings.Clone(c.Query("lang")),
+			Source: strings.Clone(c.Query("source")),
 		}
 		return in, checkOwnFields(in), nil
 	}

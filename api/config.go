@@ -83,7 +83,7 @@ func DefaultConfig() Config {
 }
 
 // workers returns the effective batch worker count.
-func (c *Config) workers() int {
+func (c Config) workers() int {
 	if c.BatchWorkers > 0 {
 		return c.BatchWorkers
 	}

@@ -117,6 +117,10 @@ type req struct {
 	header                    map[string]string
 }
 
+// testTimeout bounds one app.Test request; fuzzing lowers it so a hang is
+// reported as a failure rather than stalling the fuzzer.
+var testTimeout = 30 * time.Second
+
 // do sends r through app.Test and reads the whole answer.
 func do(t testing.TB, app *fiber.App, r req) answer {
 	t.Helper()
@@ -134,7 +138,7 @@ func do(t testing.TB, app *fiber.App, r req) answer {
 	for k, v := range r.header {
 		hr.Header.Set(k, v)
 	}
-	resp, err := app.Test(hr, fiber.TestConfig{Timeout: 30 * time.Second, FailOnTimeout: true})
+	resp, err := app.Test(hr, fiber.TestConfig{Timeout: testTimeout, FailOnTimeout: true})
 	if err != nil {
 		t.Fatalf("%s %s: %v", r.method, r.path, err)
 	}

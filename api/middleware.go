@@ -85,7 +85,11 @@ func saneRequestID(id string) bool {
 // once with its final status.
 func (s *Server) observe(c fiber.Ctx) (err error) {
 	id := c.Get(HeaderRequestID)
-	if !saneRequestID(id) {
+	if saneRequestID(id) {
+		// Fiber's header strings point into the request buffer; the id
+		// outlives it in batch streams and logs.
+		id = strings.Clone(id)
+	} else {
 		id = s.newRequestID()
 	}
 	c.Locals(localRequestID, id)
@@ -133,6 +137,16 @@ func (s *Server) handleError(c fiber.Ctx, err error) error {
 	}
 	if internal {
 		s.log.Error("internal error", "request_id", id, "route", routeLabel(c), "error", err.Error())
+	}
+	if _, ok := c.Locals(localRoute).(string); !ok {
+		// No route handler ran (wrong method, or a body refused while it was
+		// read): name the route when the path is a registered one.
+		s.mu.Lock()
+		_, known := s.bodyLimits[c.Path()]
+		s.mu.Unlock()
+		if known {
+			c.Locals(localRoute, strings.Clone(c.Path()))
+		}
 	}
 	cp := *p
 	cp.Instance = id

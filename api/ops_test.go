@@ -49,6 +49,9 @@ func TestRouting(t *testing.T) {
 	if !strings.Contains(logs, `"route":"unmatched","status":404`) {
 		t.Errorf("404s are not logged as unmatched: %s", logs)
 	}
+	if !strings.Contains(logs, `"method":"GET","route":"/v1/analyze","status":405`) {
+		t.Errorf("a 405 on a known path is not logged under its route: %s", logs)
+	}
 	if strings.Contains(logs, "/v2/analyze") || strings.Contains(logs, "/nope") {
 		t.Errorf("raw paths reached the log: %s", logs)
 	}

@@ -204,7 +204,8 @@ func TestServeBodyOverServerLimit(t *testing.T) {
 		})
 	}
 	logs := ts.logs.String()
-	if strings.Count(logs, `"status":413`) != 2 || strings.Contains(logs, `"status":404`) {
+	if strings.Count(logs, `"route":"/v1/analyze/batch","status":413`) != 1 || strings.Count(logs, `"route":"/v1/analyze","status":413`) != 1 ||
+		strings.Contains(logs, `"status":404`) {
 		t.Errorf("want two 413 log lines and no other:\n%s", logs)
 	}
 }

@@ -43,6 +43,9 @@ type Deps struct {
 	// the built-in ones, with the same auth, limits, logs, metrics and
 	// OpenAPI document.
 	Routes []Route
+	// Quizzes configures the /v1/quizzes routes (quiz.go); nil serves the
+	// embedded instruments without a copy library.
+	Quizzes *QuizService
 }
 
 // Server is the Mindprint HTTP service: a Fiber app with its routes,
@@ -108,8 +111,9 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	srv := s.app.Server()
 	srv.HeaderReceived = s.requestConfig
 	inner := srv.Handler
+	methods := s.app.Config().RequestMethods
 	srv.Handler = func(fctx *fasthttp.RequestCtx) {
-		if !slices.Contains(s.app.Config().RequestMethods, string(fctx.Method())) {
+		if !slices.Contains(methods, string(fctx.Method())) {
 			s.unknownMethod(fctx)
 			return
 		}
@@ -117,6 +121,9 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	}
 	s.app.Use(s.observe)
 	if err := s.Handle(s.builtinRoutes()...); err != nil {
+		return nil, err
+	}
+	if err := s.addQuizRoutes(deps.Quizzes); err != nil {
 		return nil, err
 	}
 	if err := s.Handle(deps.Routes...); err != nil {
@@ -216,6 +223,12 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, load func() (*class
 // checked, and the batch route accepts the largest.)
 func (s *Server) requestConfig(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
 	path := string(h.RequestURI())
+	if i := strings.Index(path, "://"); i >= 0 { // absolute form: http://host/path
+		path = path[i+3:]
+		if j := strings.IndexByte(path, '/'); j >= 0 {
+			path = path[j:]
+		}
+	}
 	if i := strings.IndexAny(path, "?#"); i >= 0 {
 		path = path[:i]
 	}

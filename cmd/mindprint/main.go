@@ -38,6 +38,7 @@ func commands() []command {
 		{"norms", "build percentile norms from reference texts", runNorms},
 		{"eval", "measure accuracy on labelled data (../shared/eval or your own CSV)", runEval},
 		{"copy", "search, get, import and export the copy library; lint seed copy", runCopy},
+		{"quiz", "list, show and score the onboarding quizzes (Likert items and free text)", runQuiz},
 		{"version", "print the version and the lexicon version", runVersion},
 	}
 }

@@ -34,6 +34,8 @@ Keys files are YAML and hold only SHA-256 hashes of the secrets:
       sha256: <output of: printf %s "$SECRET" | mindprint serve --hash-key>
       scopes: [analyze]
 
+MINDPRINT_NORMS (a norms file instead of the embedded norms) is honoured as by analyze.
+
 Logs are JSON lines on standard error; they never contain customer text.`
 
 // serveOption is one setting of `mindprint serve`: a flag and the
@@ -42,16 +44,21 @@ type serveOption struct {
 	flag, env string
 }
 
-// runServe implements `mindprint serve`.
-func runServe(ctx context.Context, env *environ, args []string) error {
-	cfg := api.DefaultConfig()
+// serveSettings is what `mindprint serve` was told, after flags, the
+// environment and the defaults are merged.
+type serveSettings struct {
+	cfg      api.Config
+	lexDir   string
+	logLevel slog.Level
+	hashKey  bool
+}
+
+// parseServe merges flags over MINDPRINT_* variables over api.DefaultConfig.
+func parseServe(env *environ, args []string) (*serveSettings, error) {
+	st := &serveSettings{cfg: api.DefaultConfig(), logLevel: slog.LevelInfo}
+	cfg := &st.cfg
 	fs := newFlagSet(env, "serve", "[flags]", serveDescription)
-	var (
-		lexDir   string
-		logLevel = slog.LevelInfo
-		hashKey  bool
-		opts     []serveOption
-	)
+	var opts []serveOption
 	add := func(name, envName, usage string, v flag.Value) {
 		fs.Var(v, name, usage+" [$"+envName+"]")
 		opts = append(opts, serveOption{flag: name, env: envName})
@@ -60,27 +67,27 @@ func runServe(ctx context.Context, env *environ, args []string) error {
 	add("data", "MINDPRINT_DATA", "data `folder` for the stores (created if missing)", (*stringFlag)(&cfg.DataDir))
 	add("keys-file", "MINDPRINT_KEYS_FILE", "YAML `file` of API keys (name, sha256, scopes)", (*stringFlag)(&cfg.KeysFile))
 	add("insecure", "MINDPRINT_INSECURE", "allow running without API keys on a non-loopback address", (*boolFlag)(&cfg.Insecure))
-	add("lexicons", "MINDPRINT_LEXICONS", "lexicon `folder` to use instead of the embedded lexicons", (*stringFlag)(&lexDir))
+	add("lexicons", "MINDPRINT_LEXICONS", "lexicon `folder` to use instead of the embedded lexicons", (*stringFlag)(&st.lexDir))
 	add("max-body", "MINDPRINT_MAX_BODY", "largest request `size` (e.g. 4MiB) except batches", (*sizeFlag)(&cfg.MaxBodyBytes))
 	add("max-text", "MINDPRINT_MAX_TEXT", "largest text `size` in bytes (e.g. 1MiB)", (*sizeFlag)(&cfg.MaxTextBytes))
 	add("batch-max-body", "MINDPRINT_BATCH_MAX_BODY", "largest batch request `size` (e.g. 32MiB)", (*sizeFlag)(&cfg.BatchMaxBodyBytes))
-	add("batch-max-lines", "MINDPRINT_BATCH_MAX_LINES", "most lines in one batch request", (*intFlag)(&cfg.BatchMaxLines))
-	add("workers", "MINDPRINT_WORKERS", "parallel workers per batch (0 = one per core)", (*intFlag)(&cfg.BatchWorkers))
-	add("rate", "MINDPRINT_RATE", "requests per second per API key (per address when open); 0 = no limit", (*floatFlag)(&cfg.RatePerSecond))
-	add("burst", "MINDPRINT_BURST", "requests a key may make at once above the rate", (*intFlag)(&cfg.RateBurst))
+	add("batch-max-lines", "MINDPRINT_BATCH_MAX_LINES", "most `lines` in one batch request", (*intFlag)(&cfg.BatchMaxLines))
+	add("workers", "MINDPRINT_WORKERS", "parallel `workers` per batch (0 = one per core)", (*intFlag)(&cfg.BatchWorkers))
+	add("rate", "MINDPRINT_RATE", "`requests` per second per API key (per address when open); 0 = no limit", (*floatFlag)(&cfg.RatePerSecond))
+	add("burst", "MINDPRINT_BURST", "`requests` a key may make at once above the rate", (*intFlag)(&cfg.RateBurst))
 	add("timeout", "MINDPRINT_TIMEOUT", "time `limit` for one request", (*durationFlag)(&cfg.RequestTimeout))
 	add("batch-timeout", "MINDPRINT_BATCH_TIMEOUT", "time `limit` for one batch request, streaming included", (*durationFlag)(&cfg.BatchTimeout))
 	add("read-timeout", "MINDPRINT_READ_TIMEOUT", "time `limit` for reading a request", (*durationFlag)(&cfg.ReadTimeout))
 	add("idle-timeout", "MINDPRINT_IDLE_TIMEOUT", "close keep-alive connections idle this `long`", (*durationFlag)(&cfg.IdleTimeout))
 	add("shutdown-timeout", "MINDPRINT_SHUTDOWN_TIMEOUT", "how `long` in-flight requests may finish after SIGTERM", (*durationFlag)(&cfg.ShutdownTimeout))
-	add("log-level", "MINDPRINT_LOG_LEVEL", "`level` of logs: debug, info, warn or error", (*levelFlag)(&logLevel))
-	fs.BoolVar(&hashKey, "hash-key", false, "read an API key secret from standard input, print its SHA-256 for a keys file, and exit")
+	add("log-level", "MINDPRINT_LOG_LEVEL", "`level` of logs: debug, info, warn or error", (*levelFlag)(&st.logLevel))
+	fs.BoolVar(&st.hashKey, "hash-key", false, "read an API key secret from standard input, print its SHA-256 for a keys file, and exit")
 	if err := parseFlags(env, fs, args); err != nil {
-		return err
+		return nil, err
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(env.stderr, "mindprint serve: unexpected argument %q; settings are flags (see --help)\n", fs.Arg(0))
-		return errUsage
+		return nil, errUsage
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
@@ -91,18 +98,31 @@ func runServe(ctx context.Context, env *environ, args []string) error {
 		}
 		if err := fs.Lookup(o.flag).Value.Set(v); err != nil {
 			fmt.Fprintf(env.stderr, "mindprint serve: %s=%q: %v\n", o.env, v, err)
-			return errUsage
+			return nil, errUsage
 		}
 	}
-	if hashKey {
-		return printKeyHash(env)
+	if st.hashKey {
+		return st, nil
 	}
 	if err := cfg.Validate(); err != nil {
 		fmt.Fprintf(env.stderr, "mindprint serve: %v\n", err)
-		return errUsage
+		return nil, errUsage
 	}
+	return st, nil
+}
 
-	logger := slog.New(slog.NewJSONHandler(env.stderr, &slog.HandlerOptions{Level: logLevel}))
+// runServe implements `mindprint serve`.
+func runServe(ctx context.Context, env *environ, args []string) error {
+	st, err := parseServe(env, args)
+	if err != nil {
+		return err
+	}
+	if st.hashKey {
+		return printKeyHash(env)
+	}
+	cfg, lexDir := st.cfg, st.lexDir
+
+	logger := slog.New(slog.NewJSONHandler(env.stderr, &slog.HandlerOptions{Level: st.logLevel}))
 	keys, err := loadKeys(cfg.KeysFile, env.getenv("MINDPRINT_API_KEYS"))
 	if err != nil {
 		return err
