@@ -345,7 +345,7 @@ func TestPercentile(t *testing.T) {
 		want  *int
 	}{
 		{"zero in short windows is the mid-rank of the zeros", "en", 0, 15, intp(43)}, // quantiles 1..16 → (1+16)/2*5 = 42.5
-		{"one hit in a short text", "en", 7.5, 12, intp(93)},                         // between q18=5 and q19=10
+		{"one hit in a short text", "en", 7.5, 12, intp(93)},                          // between q18=5 and q19=10
 		{"zero in long windows", "en", 0, 150, intp(45)},
 		{"between quantiles", "en", 0.1, 100, intp(48)},
 		{"clamped high", "en", 100, 100, intp(99)},
