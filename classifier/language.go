@@ -30,7 +30,7 @@ const (
 	DetectScanBytes = 16 << 10
 	// DetectShortLetters: texts with fewer letters are short and get high
 	// accuracy (n-grams of 1 to 5 letters); longer ones a trigram sample.
-	DetectShortLetters = 100
+	DetectShortLetters = 64
 	// DetectSampleLetters is the size, in letters, of the sample a longer
 	// text is detected on when at most three candidates are left; with more
 	// candidates the sample is twice as long.
@@ -125,22 +125,23 @@ func (s langSet) first() int { return bits.TrailingZeros32(uint32(s)) }
 //
 //  1. Letters. The first DetectScanLetters letters are read (at most
 //     DetectScanBytes bytes; URLs, e-mail addresses and @mentions are
-//     skipped). A language stays a candidate unless it cannot write more
-//     words than the best candidate by a tolerance of 1 word plus 1 per 20:
-//     ł, ś, ź and ż are only Polish, ā, ē, ģ, ī, ķ, ļ and ņ only Latvian,
-//     Cyrillic only Russian among the defaults. Capitalised words inside a
-//     sentence are taken for names and not counted, so "Thanks, Łukasz!"
-//     stays English. Fewer than DetectMinLetters letters gives "und" with
-//     confidence 0, and so do letters no candidate writes (Turkish ş,
-//     Greek); a single candidate left is the answer, with confidence 1.
+//     skipped). A language stays a candidate while the words it cannot
+//     write, for want of their letters, outnumber the best candidate's by at
+//     most 1 plus 1 per 20 words: ł, ś, ź and ż are only Polish, ā, ē, ģ, ī,
+//     ķ, ļ and ņ only Latvian, õ only Estonian, Cyrillic only Russian among
+//     the defaults. Capitalised words inside a sentence are taken for names
+//     and not counted, so "Thanks, Łukasz!" stays English. Fewer than
+//     DetectMinLetters letters gives "und" with confidence 0, and so do
+//     letters no candidate writes (Turkish ş, Greek); a single candidate
+//     left is the answer, with confidence 1.
 //  2. Short text (fewer than DetectShortLetters letters): lingua's high
 //     accuracy mode (n-grams of 1 to 5 letters) picks the winner among the
 //     candidates that have its models (WithHighAccuracyLanguages). The other
 //     candidates are then compared with the winner by lingua's low accuracy
-//     mode (trigrams), unless the text has function words ("the", "ja",
-//     "un", "nie", ...) of the winner's group only. A rival with a trigram
-//     confidence of DetectVetoConfidence or more wins; otherwise the winner
-//     keeps its confidence q multiplied by
+//     mode (trigrams), unless the text's function words ("the", "ja", "un",
+//     "nie", ...) all belong to high-accuracy languages. A rival with a
+//     trigram confidence of DetectVetoConfidence or more wins; otherwise the
+//     winner keeps its confidence q multiplied by
 //     DetectPrior·p / (DetectPrior·p + r), where p and r are the trigram
 //     confidences of winner and rival.
 //  3. Longer text: a text with 3 or more function words of a candidate keeps

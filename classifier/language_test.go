@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -17,12 +18,12 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// approx compares confidences up to rounding: lingua sums probabilities in
+// confApprox compares confidences up to rounding: lingua sums probabilities in
 // map order, so the last bits of a confidence vary from call to call.
-var approx = cmpopts.EquateApprox(0, 1e-9)
+var confApprox = cmpopts.EquateApprox(0, 1e-9)
 
-// testDetector is the shared detector; its models load once per test binary.
-func testDetector(t testing.TB) *Detector {
+// sharedTestDetector is the shared detector; its models load once per test binary.
+func sharedTestDetector(t testing.TB) *Detector {
 	t.Helper()
 	d, err := SharedDetector()
 	if err != nil {
@@ -31,7 +32,7 @@ func testDetector(t testing.TB) *Detector {
 	return d
 }
 
-type langCase struct {
+type detectCase struct {
 	name, text, want string
 }
 
@@ -50,14 +51,14 @@ func checkDetected(t *testing.T, d *Detector, text, want string) {
 
 // readSentences reads testdata/lang/sentences.tsv: one "code<TAB>sentence"
 // per line, # comments.
-func readSentences(t *testing.T) []langCase {
+func readSentences(t *testing.T) []detectCase {
 	t.Helper()
 	f, err := os.Open(filepath.Join("testdata", "lang", "sentences.tsv"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	var out []langCase
+	var out []detectCase
 	count := map[string]int{}
 	sc := bufio.NewScanner(f)
 	for line := 1; sc.Scan(); line++ {
@@ -70,7 +71,7 @@ func readSentences(t *testing.T) []langCase {
 			t.Fatalf("testdata/lang/sentences.tsv:%d: no tab", line)
 		}
 		count[code]++
-		out = append(out, langCase{name: fmt.Sprintf("%s_%d", code, count[code]), text: sentence, want: code})
+		out = append(out, detectCase{name: fmt.Sprintf("%s_%d", code, count[code]), text: sentence, want: code})
 	}
 	if err := sc.Err(); err != nil {
 		t.Fatal(err)
@@ -79,7 +80,7 @@ func readSentences(t *testing.T) []langCase {
 }
 
 func TestDetectSentences(t *testing.T) {
-	d := testDetector(t)
+	d := sharedTestDetector(t)
 	cases := readSentences(t)
 	seen := map[string]bool{}
 	for _, tc := range cases {
@@ -94,8 +95,8 @@ func TestDetectSentences(t *testing.T) {
 }
 
 func TestDetectShortTexts(t *testing.T) {
-	d := testDetector(t)
-	for _, tc := range []langCase{
+	d := sharedTestDetector(t)
+	for _, tc := range []detectCase{
 		// 3 to 6 words, without diacritics.
 		{"en_shipping", "great product, fast shipping", "en"},
 		{"en_again", "would not buy again", "en"},
@@ -144,8 +145,8 @@ func TestDetectShortTexts(t *testing.T) {
 }
 
 func TestDetectEstonian(t *testing.T) {
-	d := testDetector(t)
-	for _, tc := range []langCase{
+	d := sharedTestDetector(t)
+	for _, tc := range []detectCase{
 		{"with_otilde", "Mu tütar õppis kahe nädalaga ujuma tänu sõbralikele treeneritele.", "et"},
 		{"without_otilde", "Tarne oli kiire ja jope istub suurepäraselt, kuigi varrukad on natuke liiga pikad.", "et"},
 		{"short", "Tarne oli kiire ja kõik toimis", "et"},
@@ -157,8 +158,8 @@ func TestDetectEstonian(t *testing.T) {
 
 // Letters only one candidate writes decide without lingua: confidence 1.
 func TestDetectLettersDecide(t *testing.T) {
-	d := testDetector(t)
-	for _, tc := range []langCase{
+	d := sharedTestDetector(t)
+	for _, tc := range []detectCase{
 		{"pl", "Zamówiłam buty, przyszły szybko, świetna jakość, polecam każdemu", "pl"},
 		{"lv", "Ļoti ātra piegāde, ķēde un slēdzene strādā nevainojami", "lv"},
 		{"ru", "Очень хороший товар, спасибо", "ru"},
@@ -173,7 +174,7 @@ func TestDetectLettersDecide(t *testing.T) {
 }
 
 func TestDetectUndetermined(t *testing.T) {
-	d := testDetector(t)
+	d := sharedTestDetector(t)
 	for _, tc := range []struct{ name, text string }{
 		{"empty", ""},
 		{"whitespace", " \t\n\r\u00a0 "},
@@ -212,7 +213,7 @@ func TestDetectMinConfidence(t *testing.T) {
 	if got.Code != UndeterminedLanguage || got.Confidence <= 0 || got.Confidence >= 1 {
 		t.Errorf("strict Detect(%q) = %+v, want und with a confidence in (0, 1)", ambiguous, got)
 	}
-	if l := lenient.Detect(ambiguous); l.Code != "en" || !cmp.Equal(l.Confidence, got.Confidence, approx) {
+	if l := lenient.Detect(ambiguous); l.Code != "en" || !cmp.Equal(l.Confidence, got.Confidence, confApprox) {
 		t.Errorf("lenient Detect(%q) = %+v, want en with confidence %v", ambiguous, l, got.Confidence)
 	}
 	const decided = "Dziękuję, przesyłka doszła szybko, wszystko się zgadza, świetny kontakt"
@@ -224,8 +225,8 @@ func TestDetectMinConfidence(t *testing.T) {
 // Decomposed text (a letter followed by a combining mark, as some systems
 // send it) is detected like its composed form.
 func TestDetectDecomposed(t *testing.T) {
-	d := testDetector(t)
-	for _, tc := range []langCase{
+	d := sharedTestDetector(t)
+	for _, tc := range []detectCase{
 		{"lv", "Ļoti ātra piegāde, ķēde un slēdzene strādā nevainojami", "lv"},
 		{"fi", "Hyvä tuote, suosittelen lämpimästi", "fi"},
 		{"pl", "Dziękuję za szybką dostawę!", "pl"},
@@ -235,7 +236,7 @@ func TestDetectDecomposed(t *testing.T) {
 			if nfd == tc.text {
 				t.Fatalf("%q has nothing to decompose", tc.text)
 			}
-			if diff := cmp.Diff(d.Detect(tc.text), d.Detect(nfd), approx); diff != "" {
+			if diff := cmp.Diff(d.Detect(tc.text), d.Detect(nfd), confApprox); diff != "" {
 				t.Errorf("NFD and NFC results differ (-nfc +nfd):\n%s", diff)
 			}
 			checkDetected(t, d, nfd, tc.want)
@@ -246,7 +247,7 @@ func TestDetectDecomposed(t *testing.T) {
 // Only the start of a long text is read, so a huge text costs no more than
 // its first kilobytes.
 func TestDetectLongText(t *testing.T) {
-	d := testDetector(t)
+	d := sharedTestDetector(t)
 	fi := "Tilasin kengät arvostelujen perusteella ja ne saapuivat nopeasti. "
 	checkDetected(t, d, strings.Repeat(fi, 20000), "fi")
 	// The start decides: an English tail after 16 KiB of Finnish is not read.
@@ -285,7 +286,7 @@ func TestDetectSeeds(t *testing.T) {
 		"003": {16: "en", 17: "en", 29: "en", 30: "en", 40: "en", 41: "en", 70: "en", 71: "en", 86: "en",
 			87: "en", 107: "en", 108: "en", 119: "mixed", 120: "en", 124: "mixed", 127: "mixed", 130: "en"},
 	}
-	d := testDetector(t)
+	d := sharedTestDetector(t)
 	for _, file := range files {
 		prefix := filepath.Base(file)[:3]
 		want, ok := langs[prefix]
@@ -330,7 +331,7 @@ func TestDetectSeeds(t *testing.T) {
 // One Detector serves many goroutines with the same answers as one. Run
 // with -race.
 func TestDetectConcurrent(t *testing.T) {
-	d := testDetector(t)
+	d := sharedTestDetector(t)
 	cases := readSentences(t)
 	want := make([]LanguageResult, len(cases))
 	for i, tc := range cases {
@@ -352,7 +353,7 @@ func TestDetectConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 	for w := range workers {
-		if diff := cmp.Diff(want, got[w], approx); diff != "" {
+		if diff := cmp.Diff(want, got[w], confApprox); diff != "" {
 			t.Errorf("worker %d mismatch (-sequential +concurrent):\n%s", w, diff)
 		}
 	}
@@ -387,7 +388,7 @@ func TestNewDetectorErrors(t *testing.T) {
 }
 
 func TestDetectorLanguages(t *testing.T) {
-	d := testDetector(t)
+	d := sharedTestDetector(t)
 	if diff := cmp.Diff(DefaultDetectLanguages, d.Codes()); diff != "" {
 		t.Errorf("Codes() mismatch (-want +got):\n%s", diff)
 	}
@@ -407,7 +408,7 @@ func TestDetectorLanguages(t *testing.T) {
 	}
 	known := KnownDetectLanguages()
 	for _, code := range DefaultDetectLanguages {
-		if !d.Known(code) || !containsString(known, code) {
+		if !slices.Contains(known, code) {
 			t.Errorf("KnownDetectLanguages() lacks default %q", code)
 		}
 	}
@@ -427,15 +428,6 @@ func TestDetectorLanguages(t *testing.T) {
 	}
 }
 
-func containsString(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
-
 // The models load once, within the memory budget of the whole service
 // (300 MB resident, at its peak too). The figures are logged for the
 // performance report: go test -run TestDetectorMemory -v ./classifier
@@ -443,7 +435,7 @@ func TestDetectorMemory(t *testing.T) {
 	if raceDetector() {
 		t.Skip("the race detector multiplies memory use")
 	}
-	d := testDetector(t)
+	d := sharedTestDetector(t)
 	if d.LoadTime() <= 0 {
 		t.Errorf("LoadTime() = %v, want > 0", d.LoadTime())
 	}
