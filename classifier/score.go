@@ -151,35 +151,35 @@ func (s *scorer) run() {
 }
 
 // markModifiers walks the tokens once, opening a negation scope at each
-// negator outside a matched phrase (it reaches NegationWindow words, and ends
-// at a sentence boundary, clause punctuation or a scope breaker) and
-// recording intensifier factors.
+// negator outside a matched phrase and recording intensifier factors. A
+// negation reaches NegationWindow words and an intensifier two; both end at
+// a scope breaker ("but"), at clause punctuation (, ; : dashes brackets ! ?
+// …) and at the end of a sentence. A "." ends a scope only where prose's
+// sentence segmenter puts a sentence end, so "Mr." or "e.g." inside a scope
+// does not cut it short; the segmenter runs only for texts that have such a
+// dot inside an open scope.
 func (s *scorer) markModifiers(inPhrase []bool) {
 	mod := &s.lex.Modifiers
-	hasModifier := false
-	for _, w := range s.words {
-		if _, ok := mod.Intensifiers[w]; ok || mod.Negators[w] {
-			hasModifier = true
-			break
-		}
+	for i := range s.factor {
+		s.factor[i] = 1
 	}
-	if !hasModifier {
-		for i := range s.factor {
-			s.factor[i] = 1
-		}
-		return
-	}
-	s.tok.AssignSentences(s.text, s.toks)
 	negLeft, modLeft := 0, 0
 	modFactor := 1.0
-	sentence := -1
+	segmented := false
 	for i, t := range s.toks {
-		s.factor[i] = 1
-		if t.Sentence != sentence {
-			sentence, negLeft, modLeft = t.Sentence, 0, 0
-		}
 		if t.Kind == KindPunct {
-			if isClausePunct(t.Text) {
+			switch {
+			case t.Text == ".":
+				if (negLeft > 0 || modLeft > 0) && i+1 < len(s.toks) {
+					if !segmented {
+						s.tok.AssignSentences(s.text, s.toks)
+						segmented = true
+					}
+					if s.toks[i+1].Sentence != t.Sentence {
+						negLeft, modLeft = 0, 0
+					}
+				}
+			case isClausePunct(t.Text):
 				negLeft, modLeft = 0, 0
 			}
 			continue
@@ -211,9 +211,11 @@ func (s *scorer) markModifiers(inPhrase []bool) {
 	}
 }
 
+// isClausePunct reports punctuation that always ends a modifier's scope.
+// The full stop is handled apart, through sentence segmentation.
 func isClausePunct(p string) bool {
 	switch p {
-	case ",", ";", ":", "—", "–", "(", ")", "!", "?", ".", "…":
+	case ",", ";", ":", "—", "–", "(", ")", "!", "?", "…":
 		return true
 	}
 	return false

@@ -140,6 +140,12 @@ func TestEvidence(t *testing.T) {
 			score: 0.5,
 		},
 		{
+			name: "an abbreviation's dot does not end a negation", lang: "en", trait: Openness,
+			text:  "I am not e.g. creative",
+			want:  []Evidence{{Text: "creative", Entry: "creative", Pole: "low", Weight: 0.5, Start: 14, End: 22, Negated: true}},
+			score: -0.333,
+		},
+		{
 			name: "negation window is three words", lang: "en", trait: Openness,
 			text:  "Never would I have said it was creative",
 			want:  []Evidence{{Text: "creative", Entry: "creative", Pole: "high", Weight: 1, Start: 31, End: 39}},

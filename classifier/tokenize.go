@@ -96,35 +96,45 @@ const maxProseSpan = 64
 // Tokenize splits text into tokens. lang selects language-specific rules
 // (only English splits contractions); any other value, including "und", gets
 // the neutral rules. It runs in time linear in len(text).
+//
+// Spans of letters and digits alone (most words) need none of prose's
+// affix handling and become tokens directly; spans with punctuation,
+// apostrophes or symbols go through prose, so quotes, contractions and
+// emoticons are split its way.
 func (t *Tokenizer) Tokenize(text, lang string) []Token {
 	tk := t.other
 	if lang == "en" {
 		tk = t.english
 	}
 	out := make([]Token, 0, len(text)/5+4)
-	pending := 0 // start of the stretch not yet tokenized
 	for i := 0; i < len(text); {
 		r, size := utf8.DecodeRuneInString(text[i:])
 		if unicode.IsSpace(r) {
 			i += size
 			continue
 		}
-		j := i + size
+		j, plain := i, true
 		for j < len(text) {
 			r, size := utf8.DecodeRuneInString(text[j:])
 			if unicode.IsSpace(r) {
 				break
 			}
+			if plain && !isWordRune(r) {
+				plain = false
+			}
 			j += size
 		}
-		if j-i > maxProseSpan && !isWholeSpan(text[i:j]) {
-			out = t.prose(out, tk, text[pending:i], pending)
-			out = refine(out, text[i:j], i)
-			pending = j
+		switch span := text[i:j]; {
+		case plain:
+			out = append(out, wordToken(span, i))
+		case j-i > maxProseSpan && !isWholeSpan(span):
+			out = refine(out, span, i)
+		default:
+			out = t.prose(out, tk, span, i)
 		}
 		i = j
 	}
-	return t.prose(out, tk, text[pending:], pending)
+	return out
 }
 
 // prose tokenizes one stretch of text with prose and refines its spans.
@@ -140,9 +150,10 @@ func (t *Tokenizer) prose(out []Token, tk *tokenize.Tokenizer, stretch string, b
 
 // AssignSentences numbers tokens by the sentence that contains them, using
 // prose's segmenter. Tokenize leaves every token in sentence 0; the scorer
-// calls this only when a text has a negator or an intensifier, the only
-// things whose reach sentence boundaries limit, so texts without them skip
-// the segmenter's cost.
+// calls this only when a full stop falls inside a negation's or an
+// intensifier's reach, where it must know whether the dot ends a sentence
+// ("not. Creative") or an abbreviation ("not Mr. Creative"), so most texts
+// skip the segmenter's cost.
 func (t *Tokenizer) AssignSentences(text string, toks []Token) {
 	if len(toks) == 0 {
 		return
