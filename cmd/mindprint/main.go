@@ -33,6 +33,7 @@ type environ struct {
 func commands() []command {
 	return []command{
 		{"analyze", "score one text, or NDJSON lines from standard input", runAnalyze},
+		{"batch", "enrich a CSV or NDJSON export: streaming, ordered, resumable, shardable", runBatch},
 		{"serve", "run the HTTP service", runServe},
 		{"lexicon", "lint lexicons, import LIWC .dic/.dicx dictionaries", runLexicon},
 		{"norms", "build percentile norms from reference texts", runNorms},
