@@ -33,6 +33,10 @@ type AnalyzeRequest struct {
 	Lang string `json:"lang"`
 	// Source is optional: review, chat, survey, quiz or other.
 	Source string `json:"source"`
+	// Recommend asks POST /v1/analyze for copy that fits the text (see
+	// AnalyzeRecommend); absent or null asks for none. Batch lines may not
+	// carry it.
+	Recommend json.RawMessage `json:"recommend,omitempty"`
 }
 
 // AnalyzeResponse is the answer of POST /v1/analyze: the analysis contract
@@ -71,12 +75,24 @@ func checkEncoding(c fiber.Ctx) *Problem {
 	return nil
 }
 
-// decodeAnalyzeJSON parses one JSON object into a classifier input and the
-// validation errors of the fields this package owns (id, source). Malformed
-// JSON is a 400 problem; a field of the wrong type or an unknown field is a
-// 422 naming it. in.ID is set whenever the id could be read, so a batch can
-// echo it even for a bad line.
-func decodeAnalyzeJSON(body []byte) (in classifier.Input, fieldErrs []FieldError, p *Problem) {
+// decodeAnalyzeJSON decodes one batch line like decodeAnalyzeInto; a line
+// may not ask for recommendations.
+func decodeAnalyzeJSON(body []byte) (classifier.Input, []FieldError, *Problem) {
+	var req AnalyzeRequest
+	in, fieldErrs, p := decodeAnalyzeInto(body, &req)
+	if p == nil && len(req.Recommend) > 0 && !bytes.Equal(bytes.TrimSpace(req.Recommend), []byte("null")) {
+		fieldErrs = append(fieldErrs, FieldError{Field: "recommend", Code: "unsupported_field",
+			Detail: "recommend is answered by POST /v1/analyze for one text, not in batch lines"})
+	}
+	return in, fieldErrs, p
+}
+
+// decodeAnalyzeInto parses one JSON object into req, a classifier input and
+// the validation errors of the fields this package owns (id, source).
+// Malformed JSON is a 400 problem; a field of the wrong type or an unknown
+// field is a 422 naming it. in.ID is set whenever the id could be read, so a
+// batch can echo it even for a bad line.
+func decodeAnalyzeInto(body []byte, req *AnalyzeRequest) (in classifier.Input, fieldErrs []FieldError, p *Problem) {
 	if !utf8.Valid(body) {
 		return in, nil, Malformed("the body is not valid UTF-8; JSON must be UTF-8")
 	}
@@ -87,10 +103,9 @@ func decodeAnalyzeJSON(body []byte) (in classifier.Input, fieldErrs []FieldError
 	if trimmed[0] != '{' {
 		return in, nil, Malformed("the body must be a JSON object")
 	}
-	var req AnalyzeRequest
 	dec := json.NewDecoder(bytes.NewReader(trimmed))
 	dec.DisallowUnknownFields()
-	err := dec.Decode(&req)
+	err := dec.Decode(req)
 	in = classifier.Input{ID: req.ID, Lang: req.Lang, Source: req.Source}
 	if err == nil {
 		if _, terr := dec.Token(); !errors.Is(terr, io.EOF) {
@@ -108,7 +123,7 @@ func decodeAnalyzeJSON(body []byte) (in classifier.Input, fieldErrs []FieldError
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 		fieldErrs = append(fieldErrs, FieldError{Field: name, Code: "unknown_field",
-			Detail: fmt.Sprintf("unknown field %q; the fields are id, text, lang and source", name)})
+			Detail: fmt.Sprintf("unknown field %q; the fields are id, text, lang, source and recommend", name)})
 	case errors.As(err, &se):
 		return in, nil, Malformed("the body is not valid JSON: %s (at byte %d)", strings.TrimPrefix(se.Error(), "json: "), se.Offset)
 	case errors.Is(err, io.ErrUnexpectedEOF):
@@ -160,8 +175,9 @@ func truncate(s string, n int) string {
 }
 
 // readAnalyzeRequest turns a POST /v1/analyze request into an input, from a
-// JSON body or a text/plain body with id, lang and source in the query.
-func readAnalyzeRequest(c fiber.Ctx) (classifier.Input, []FieldError, *Problem) {
+// JSON body (decoded into req) or a text/plain body with id, lang and source
+// in the query.
+func readAnalyzeRequest(c fiber.Ctx, req *AnalyzeRequest) (classifier.Input, []FieldError, *Problem) {
 	if p := checkEncoding(c); p != nil {
 		return classifier.Input{}, nil, p
 	}
@@ -171,7 +187,7 @@ func readAnalyzeRequest(c fiber.Ctx) (classifier.Input, []FieldError, *Problem) 
 	case !utf8OK:
 		return classifier.Input{}, nil, UnsupportedMedia(ct, "a UTF-8 body (charset=utf-8)")
 	case mt == fiber.MIMEApplicationJSON:
-		return decodeAnalyzeJSON(c.Request().Body())
+		return decodeAnalyzeInto(c.Request().Body(), req)
 	case mt == fiber.MIMETextPlain:
 		// Clone: Fiber's query strings point into the request buffer, which
 		// is reused once the handler returns, and a timed-out analysis may
@@ -235,10 +251,13 @@ func (s *Server) analyzeWithin(ctx context.Context, an *classifier.Analyzer, in 
 
 // handleAnalyze serves POST /v1/analyze.
 func (s *Server) handleAnalyze(c fiber.Ctx) error {
-	in, fieldErrs, p := readAnalyzeRequest(c)
+	var req AnalyzeRequest
+	in, fieldErrs, p := readAnalyzeRequest(c, &req)
 	if p != nil {
 		return p
 	}
+	recOpts, recErrs := parseAnalyzeRecommend(req.Recommend)
+	fieldErrs = append(fieldErrs, recErrs...)
 	an := s.analyzer.Load()
 	res, err := s.analyzeWithin(c.Context(), an, in, fieldErrs, RequestID(c), routeLabel(c))
 	if err != nil {
@@ -247,7 +266,11 @@ func (s *Server) handleAnalyze(c fiber.Ctx) error {
 	s.metrics.analyses.WithLabelValues(res.Language.Code).Inc()
 	out := AnalyzeResponse{Result: res}
 	if s.recommend != nil {
-		recs, err := s.recommend(c.Context(), in, res)
+		ctx := c.Context()
+		if recOpts != nil {
+			ctx = withRecommendOptions(ctx, recOpts)
+		}
+		recs, err := s.recommend(ctx, in, res)
 		if err != nil {
 			s.log.Error("recommendations failed; answering without them", "request_id", RequestID(c), "error", err.Error())
 		} else {

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v3"
+
+	"github.com/mindprint/mindprint/corpora/copylib"
 )
 
 // Operation is the OpenAPI 3.1 description of one route. Handle completes it
@@ -336,7 +338,8 @@ func componentSchemas() map[string]Schema {
 	}
 	problemTypes := []string{TypeMalformed, TypeUnauthorized, TypeForbidden, TypeNotFound, TypeMethodNotAllowed,
 		TypeTooLarge, TypeTooManyLines, TypeUnsupportedMedia, TypeValidation, TypeRateLimited, TypeInternal,
-		TypeNotReady, TypeTimeout, TypeHeaderTooLarge, TypeRequestTimeout, TypeHTTP}
+		TypeNotReady, TypeTimeout, TypeHeaderTooLarge, TypeRequestTimeout, TypeHTTP,
+		TypeConflict, TypePreconditionFailed, TypePreconditionRequired}
 	slices.Sort(problemTypes)
 	return map[string]Schema{
 		"AnalyzeRequest": {
@@ -346,6 +349,17 @@ func componentSchemas() map[string]Schema {
 				"text":   {"type": "string", "minLength": 1, "description": "The customer text, UTF-8; not blank."},
 				"lang":   str("Optional ISO 639-1 hint (see /v1/languages); wins over detection."),
 				"source": {"type": "string", "enum": Sources, "description": "Optional: where the text comes from; recorded, not scored."},
+				"recommend": {"type": []string{"object", "null"}, "additionalProperties": false,
+					"description": "Optional, POST /v1/analyze only: ask for copy that fits this text, answered under " +
+						"recommendations (as POST /v1/recommend answers; the profile is this analysis). {} uses the defaults. " +
+						"Needs a server with the copy library.",
+					"properties": map[string]Schema{
+						"lang":       str("Language of the copy; default: the text's, else English."),
+						"industry":   str("Keep copy written for this industry or for general."),
+						"kinds":      {"type": "array", "items": Schema{"type": "string"}, "description": "Keep only these kinds: cta, headline, subject_line, body, banner."},
+						"touchpoint": str("Prefer copy made for it: landing_page, email, onsite, push, ad."),
+						"limit":      {"type": "integer", "minimum": 1, "maximum": copylib.MaxRecommendLimit, "description": fmt.Sprintf("How many; default %d.", copylib.DefaultRecommendLimit)},
+					}},
 			},
 		},
 		"AnalysisResult": {
@@ -359,7 +373,8 @@ func componentSchemas() map[string]Schema {
 				"mindset":         Ref("MindsetScore"),
 				"flags":           {"type": "array", "items": Schema{"type": "string"}, "description": "short_text, low_coverage, repetitive, unsupported_language, undetermined_language, truncated."},
 				"lexicon_version": str("Changes whenever lexicon content changes."),
-				"recommendations": {"description": "Copy recommendations, when the copy library is enabled."},
+				"recommendations": {"type": "object", "description": "When the request asked (recommend) and the server has the copy " +
+					"library: the answer of POST /v1/recommend for this analysis (lang, recommendations, split_pair, strategy, fallback, notes)."},
 			},
 		},
 		"Language": obj([]string{"code", "confidence", "source"}, map[string]Schema{

@@ -41,7 +41,7 @@ type Route struct {
 
 var (
 	pathParam = regexp.MustCompile(`\{([a-zA-Z_][a-zA-Z0-9_]*)\}`)
-	validPath = regexp.MustCompile(`^(/[a-zA-Z0-9._\-{}]+)+$`)
+	validPath = regexp.MustCompile(`^/$|^(/[a-zA-Z0-9._\-{}]+)+$`)
 )
 
 // fiberPath turns /v1/copy/{id} into Fiber's /v1/copy/:id.

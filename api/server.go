@@ -16,13 +16,16 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/mindprint/mindprint/classifier"
+	"github.com/mindprint/mindprint/corpora/copylib"
 )
 
 // RecommendFunc adds copy recommendations to an analysis. The copy library
 // provides one; when Deps.Recommend is set, POST /v1/analyze answers carry
 // its value under "recommendations". An error is logged and the analysis is
 // answered without recommendations, so a copy-library failure never loses an
-// analysis.
+// analysis. What the request asked for in its "recommend" member is in ctx
+// (RecommendOptions); the copy library's hook adds nothing when it asked
+// for nothing.
 type RecommendFunc func(ctx context.Context, in classifier.Input, res *classifier.Result) (any, error)
 
 // Deps are the services a Server uses. Only Logger is needed to start; the
@@ -46,6 +49,11 @@ type Deps struct {
 	// Quizzes configures the /v1/quizzes routes (quiz.go); nil serves the
 	// embedded instruments without a copy library.
 	Quizzes *QuizService
+	// Copy, when set, serves the copy library: /v1/copy routes and
+	// /v1/recommend (copy.go), and, unless Recommend is set, the
+	// recommendations /v1/analyze requests ask for (recommend.go). The
+	// caller opens and closes it.
+	Copy *copylib.Library
 }
 
 // Server is the Mindprint HTTP service: a Fiber app with its routes,
@@ -124,6 +132,12 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		return nil, err
 	}
 	if err := s.addQuizRoutes(deps.Quizzes); err != nil {
+		return nil, err
+	}
+	if err := s.addCopyRoutes(deps.Copy); err != nil {
+		return nil, err
+	}
+	if err := s.addWebRoutes(); err != nil {
 		return nil, err
 	}
 	if err := s.Handle(deps.Routes...); err != nil {

@@ -36,6 +36,10 @@ Keys files are YAML and hold only SHA-256 hashes of the secrets:
 
 MINDPRINT_NORMS (a norms file instead of the embedded norms) is honoured as by analyze.
 
+The copy library (copy.db and copy.bleve in the data folder; the embedded seed copy is loaded
+on first use) opens before the server listens and closes after the last request: while serve
+runs, mindprint copy on the same folder reports it in use. The web page is at / .
+
 Logs are JSON lines on standard error; they never contain customer text.`
 
 // serveOption is one setting of `mindprint serve`: a flag and the
@@ -49,6 +53,7 @@ type serveOption struct {
 type serveSettings struct {
 	cfg      api.Config
 	lexDir   string
+	copySeed string
 	logLevel slog.Level
 	hashKey  bool
 }
@@ -68,6 +73,7 @@ func parseServe(env *environ, args []string) (*serveSettings, error) {
 	add("keys-file", "MINDPRINT_KEYS_FILE", "YAML `file` of API keys (name, sha256, scopes)", (*stringFlag)(&cfg.KeysFile))
 	add("insecure", "MINDPRINT_INSECURE", "allow running without API keys on a non-loopback address", (*boolFlag)(&cfg.Insecure))
 	add("lexicons", "MINDPRINT_LEXICONS", "lexicon `folder` to use instead of the embedded lexicons", (*stringFlag)(&st.lexDir))
+	add("copy-seed", "MINDPRINT_COPY_SEED", "seed `folder` of <lang>.yaml copy files to load on first use instead of the embedded seed", (*stringFlag)(&st.copySeed))
 	add("max-body", "MINDPRINT_MAX_BODY", "largest request `size` (e.g. 4MiB) except batches", (*sizeFlag)(&cfg.MaxBodyBytes))
 	add("max-text", "MINDPRINT_MAX_TEXT", "largest text `size` in bytes (e.g. 1MiB)", (*sizeFlag)(&cfg.MaxTextBytes))
 	add("batch-max-body", "MINDPRINT_BATCH_MAX_BODY", "largest batch request `size` (e.g. 32MiB)", (*sizeFlag)(&cfg.BatchMaxBodyBytes))
@@ -112,7 +118,7 @@ func parseServe(env *environ, args []string) (*serveSettings, error) {
 }
 
 // runServe implements `mindprint serve`.
-func runServe(ctx context.Context, env *environ, args []string) error {
+func runServe(ctx context.Context, env *environ, args []string) (err error) {
 	st, err := parseServe(env, args)
 	if err != nil {
 		return err
@@ -144,7 +150,21 @@ func runServe(ctx context.Context, env *environ, args []string) error {
 	}
 	anOpts = append(anOpts, classifier.WithMaxTextBytes(cfg.MaxTextBytes))
 
-	srv, err := api.New(cfg, api.Deps{Logger: logger, Keys: keys})
+	// The copy library holds the data folder until serve ends; a folder in
+	// use by another process or a bad seed file stops start-up here.
+	lib, err := openCopyLibrary(libraryFlags{data: &cfg.DataDir, seed: &st.copySeed})
+	if err != nil {
+		return fmt.Errorf("copy library: %w", err)
+	}
+	defer func() {
+		// Serve returns once in-flight requests have finished.
+		if cerr := lib.Close(); cerr != nil {
+			err = errors.Join(err, fmt.Errorf("closing the copy library: %w", cerr))
+		}
+	}()
+	logger.Info("copy library", "variants", lib.Len(), "index_rebuilt", lib.Rebuilt(), "seed_imports", len(lib.SeedImports()))
+
+	srv, err := api.New(cfg, api.Deps{Logger: logger, Keys: keys, Copy: lib, Quizzes: &api.QuizService{Copy: lib}})
 	if err != nil {
 		return err
 	}
