@@ -7,6 +7,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode"
 
 	"github.com/mindprint/mindprint/classifier"
@@ -231,7 +233,7 @@ type scored struct {
 	v       *Variant
 	fit     float64
 	reasons []string
-	words   map[string]bool
+	words   []string
 	key     string // primary pole + mindset, for variety
 }
 
@@ -616,7 +618,7 @@ func topFit(all []scored, k int) []scored {
 
 // redundancy is the penalty for picking s after c: the same kind, the same
 // pole and mindset, or words that largely repeat c's text (cw).
-func redundancy(s, c *scored, cw map[string]bool, oneKind bool) float64 {
+func redundancy(s, c *scored, cw []string, oneKind bool) float64 {
 	pen := 0.0
 	if !oneKind && c.v.Kind == s.v.Kind {
 		pen += 0.04
@@ -630,22 +632,49 @@ func redundancy(s, c *scored, cw map[string]bool, oneKind bool) float64 {
 	return pen
 }
 
-func wordSet(text string) map[string]bool {
-	m := map[string]bool{}
-	for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
-		m[w] = true
+// wordSets caches each copy text's distinct lowercase words, sorted, keyed
+// by the text itself, so an edit never reads a stale set. Recommend compares
+// up to fifty variants per request; building their sets each time was most
+// of its allocation. The cache is dropped whole when it outgrows
+// maxCachedWordSets (texts edited many times over).
+var (
+	wordSets      sync.Map // text -> []string
+	wordSetsCount atomic.Int64
+)
+
+const maxCachedWordSets = 100_000
+
+func wordSet(text string) []string {
+	if ws, ok := wordSets.Load(text); ok {
+		return ws.([]string)
 	}
-	return m
+	words := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	slices.Sort(words)
+	words = slices.Compact(words)
+	if wordSetsCount.Add(1) > maxCachedWordSets {
+		wordSets.Clear()
+		wordSetsCount.Store(1)
+	}
+	wordSets.Store(text, words)
+	return words
 }
 
-func jaccard(a, b map[string]bool) float64 {
+// jaccard is |a∩b| / |a∪b| of two sorted sets of words.
+func jaccard(a, b []string) float64 {
 	if len(a) == 0 || len(b) == 0 {
 		return 0
 	}
 	inter := 0
-	for w := range a {
-		if b[w] {
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i] == b[j]:
 			inter++
+			i++
+			j++
+		case a[i] < b[j]:
+			i++
+		default:
+			j++
 		}
 	}
 	return float64(inter) / float64(len(a)+len(b)-inter)
