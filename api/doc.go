@@ -1,6 +1,7 @@
 // Package api is Mindprint's HTTP adapter: a Fiber v3 app that serves the
-// analysis library (package classifier) and, as they land, the copy library
-// and quizzes, with one uniform chain of middleware, errors and docs.
+// analysis library (package classifier), the copy library (corpora/copylib),
+// the onboarding quizzes (corpora/quizzes) and the copywriters' web page,
+// with one uniform chain of middleware, errors and docs.
 //
 // # Use
 //
@@ -23,6 +24,18 @@
 //	GET  /livez, /readyz    liveness, readiness                                   public
 //	GET  /metrics           Prometheus text format                                scope admin
 //	GET  /openapi.json      OpenAPI 3.1 document of every route                   public
+//	GET  /v1/copy           search copy: q, filters, facets, cursor               scope copy:read
+//	POST /v1/copy           add a variant (201, Location, ETag)                   scope copy:write
+//	GET  /v1/copy/{id}      one variant, ETag = its version                       scope copy:read
+//	PUT  /v1/copy/{id}      edit; If-Match required (428), 412 on a lost race     scope copy:write
+//	DELETE /v1/copy/{id}    delete; If-Match required                             scope copy:write
+//	POST /v1/copy/import    NDJSON upsert; bad lines reported, good ones kept     scope copy:write
+//	GET  /v1/copy/export    NDJSON, streamed                                      scope copy:read
+//	POST /v1/recommend      ranked copy, split pair and strategy for a profile    scope copy:read
+//	GET  /v1/quizzes        the instruments                                       any key
+//	GET  /v1/quizzes/{id}   one instrument in one language, ready to render       any key
+//	POST /v1/quizzes/{id}/responses  answers and free text in, profile out       scope analyze
+//	GET  /, /ui/*           the web page (no key needed to load it)               public
 //
 // The table is builtinRoutes in routes.go. Other parts add endpoints as
 // Route values (Deps.Routes or Server.Handle): each gets the request id,
