@@ -364,16 +364,19 @@ func features(s sample) []float64 {
 	return append(out, s.style...)
 }
 
-// styleFeatures are language-independent-in-spirit markers that
-// Pennebaker & King (1999) found related to the Big Five in this kind of
-// writing, computed for English: rates per 100 words of first-person
-// singular pronouns, first-person plural, negations, articles, words of seven
-// letters or more, and exclamation marks; mean sentence length; and the log
-// of the length.
+// styleFeatures are markers that Pennebaker & King (1999) and Mairesse et
+// al. (2007) found related to the Big Five in this kind of writing,
+// computed for English: rates per 100 words of first-person singular and
+// plural, second and third person, negations, articles, tentative and
+// certainty words, words of seven letters or more, -ed words (past focus)
+// and exclamation and question marks; mean word and sentence length; the
+// share of distinct words among the first 300; and the log of the length.
 func styleFeatures(text string) []float64 {
-	var words, i1, we, neg, art, long, excl, sentences float64
+	var words, i1, we, you, third, neg, art, tent, cert, long, past, excl, quest, sentences, letters float64
+	seen := map[string]bool{}
 	for _, f := range strings.Fields(text) {
 		excl += float64(strings.Count(f, "!"))
+		quest += float64(strings.Count(f, "?"))
 		if strings.ContainsAny(f, ".!?") {
 			sentences++
 		}
@@ -382,15 +385,27 @@ func styleFeatures(text string) []float64 {
 			continue
 		}
 		words++
+		letters += float64(len([]rune(w)))
+		if words <= 300 {
+			seen[w] = true
+		}
 		switch w {
 		case "i", "me", "my", "mine", "myself", "i'm", "i've", "i'd", "i'll":
 			i1++
 		case "we", "us", "our", "ours", "ourselves", "we're", "we've":
 			we++
+		case "you", "your", "yours", "yourself", "you're", "you've":
+			you++
+		case "he", "she", "they", "him", "her", "them", "his", "their", "he's", "she's", "they're":
+			third++
 		case "not", "no", "never", "nothing", "nobody", "none", "nor", "cannot":
 			neg++
 		case "a", "an", "the":
 			art++
+		case "maybe", "perhaps", "guess", "probably", "might", "seems", "seem", "somewhat", "possibly", "unsure":
+			tent++
+		case "always", "definitely", "absolutely", "certainly", "sure", "totally", "completely", "clearly", "obviously":
+			cert++
 		}
 		if strings.HasSuffix(w, "n't") {
 			neg++
@@ -398,13 +413,17 @@ func styleFeatures(text string) []float64 {
 		if len([]rune(w)) >= 7 {
 			long++
 		}
+		if len(w) > 4 && strings.HasSuffix(w, "ed") {
+			past++
+		}
 	}
 	if words == 0 {
-		return make([]float64, 8)
+		return make([]float64, 16)
 	}
 	per := 100 / words
-	return []float64{i1 * per, we * per, neg * per, art * per, long * per, excl * per,
-		words / math.Max(sentences, 1), math.Log(words)}
+	return []float64{i1 * per, we * per, you * per, third * per, neg * per, art * per, tent * per, cert * per,
+		long * per, past * per, excl * per, quest * per, letters / words, words / math.Max(sentences, 1),
+		float64(len(seen)) / math.Min(words, 300), math.Log(words)}
 }
 
 // fittedAccuracy cross-validates a logistic regression over the folds of
