@@ -65,7 +65,7 @@ type Tokenizer struct {
 // Everything else is split by refine, rune by rune; these lists only keep
 // prose's own contraction handling working on quoted words.
 var (
-	tokPrefixes = []string{"$", "(", `"`, "[", "{", "“", "‘", "„", "‚", "«", "»", "‹", "›", "¿", "¡", "'"}
+	tokPrefixes = []string{"$", "(", `"`, "[", "{", "“", "‘", "„", "‚", "«", "»", "‹", "›", "¿", "¡"}
 	tokSuffixes = []string{",", ")", `"`, "]", "}", "!", ";", ".", "?", ":", "'", "”", "’", "“", "»", "«", "›", "‹", "…"}
 )
 
@@ -239,6 +239,9 @@ func refine(out []Token, span string, base int) []Token {
 	if isEmoticon(span) {
 		return append(out, Token{Text: span, Start: base, End: base + len(span), Kind: KindEmoji})
 	}
+	if isClitic(span) {
+		return append(out, wordToken(span, base))
+	}
 	i := 0
 	for i < len(span) {
 		r, size := utf8.DecodeRuneInString(span[i:])
@@ -263,6 +266,17 @@ func refine(out []Token, span string, base int) []Token {
 		}
 	}
 	return out
+}
+
+// isClitic reports the English clitics prose splits off a contraction
+// ("I'm" → "I" + "'m", "people's" → "people" + "'s"); they are words, so
+// lexicon phrases such as "i 'm curious" can match them.
+func isClitic(s string) bool {
+	switch strings.Replace(strings.ToLower(s), "’", "'", 1) {
+	case "'m", "'s", "'re", "'ll", "'ve", "'d":
+		return true
+	}
+	return false
 }
 
 // wordToken classifies a word-like run as a word or a number.

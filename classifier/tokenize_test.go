@@ -53,6 +53,14 @@ func TestTokenizeKindsAndOffsets(t *testing.T) {
 			want: []tok{{"I", "word", 0, 1}, {"do", "word", 2, 4}, {"n’t", "word", 4, 9}, {"care", "word", 10, 14}, {".", "punct", 14, 15}},
 		},
 		{
+			name: "english clitics are words, quotes are not",
+			lang: "en", text: "I'm sure it’s Anna's 'best'",
+			want: []tok{
+				{"I", "word", 0, 1}, {"'m", "word", 1, 3}, {"sure", "word", 4, 8}, {"it", "word", 9, 11}, {"’s", "word", 11, 15},
+				{"Anna", "word", 16, 20}, {"'s", "word", 20, 22}, {"'", "punct", 23, 24}, {"best", "word", 24, 28}, {"'", "punct", 28, 29},
+			},
+		},
+		{
 			name: "url email mention hashtag numbers",
 			lang: "en", text: "See https://x.io/a?b=1, mail me@ex.com @anna #win 3.5 1,000.",
 			want: []tok{
