@@ -2,6 +2,7 @@ package classifier
 
 import (
 	"math"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/mindprint/mindprint/lexicons"
@@ -170,14 +171,8 @@ func (s *scorer) markModifiers(inPhrase []bool) {
 		if t.Kind == KindPunct {
 			switch {
 			case t.Text == ".":
-				if (negLeft > 0 || modLeft > 0) && i+1 < len(s.toks) {
-					if !segmented {
-						s.tok.AssignSentences(s.text, s.toks)
-						segmented = true
-					}
-					if s.toks[i+1].Sentence != t.Sentence {
-						negLeft, modLeft = 0, 0
-					}
+				if (negLeft > 0 || modLeft > 0) && s.endsSentence(i, &segmented) {
+					negLeft, modLeft = 0, 0
 				}
 			case isClausePunct(t.Text):
 				negLeft, modLeft = 0, 0
@@ -209,6 +204,31 @@ func (s *scorer) markModifiers(inPhrase []bool) {
 			modLeft--
 		}
 	}
+}
+
+// endsSentence reports whether the full stop at token i ends a sentence.
+// The plain case — after a word of four letters or more, before the end of
+// the text or a capitalised word — is decided here; anything else (an
+// abbreviation such as "Mr." or "e.g.", a lowercase continuation) is left to
+// prose's segmenter, run once per text on first need.
+func (s *scorer) endsSentence(i int, segmented *bool) bool {
+	if i+1 >= len(s.toks) {
+		return true
+	}
+	next := s.toks[i+1]
+	if i > 0 {
+		prev := s.toks[i-1]
+		r, _ := utf8.DecodeRuneInString(next.Text)
+		if prev.Kind == KindWord && prev.End == s.toks[i].Start && utf8.RuneCountInString(prev.Text) >= 4 &&
+			next.Kind == KindWord && unicode.IsUpper(r) {
+			return true
+		}
+	}
+	if !*segmented {
+		s.tok.AssignSentences(s.text, s.toks)
+		*segmented = true
+	}
+	return s.toks[i+1].Sentence != s.toks[i].Sentence
 }
 
 // isClausePunct reports punctuation that always ends a modifier's scope.
