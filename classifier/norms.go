@@ -1,8 +1,11 @@
 package classifier
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"math"
 	"sort"
 	"strings"
@@ -59,13 +62,31 @@ type Stat struct {
 // QuantileCount is the number of quantiles a Stat holds.
 const QuantileCount = 21
 
-// ParseNorms decodes and validates a norms file; name is used in errors.
+// ParseNorms decodes and validates a norms file; name is used in errors. A
+// file that is not one JSON object of the right types gets an error naming
+// the line ("norms.json:12: ..."), or the field for an unknown field; a
+// well-formed file with wrong values gets one listing every problem by its
+// JSON path.
 func ParseNorms(name string, data []byte) (*Norms, error) {
 	var n Norms
-	dec := json.NewDecoder(strings.NewReader(string(data)))
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&n); err != nil {
+		var se *json.SyntaxError
+		var te *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &se):
+			return nil, fmt.Errorf("%s:%d: %w", name, lineAt(data, se.Offset), err)
+		case errors.As(err, &te):
+			return nil, fmt.Errorf("%s:%d: %w", name, lineAt(data, te.Offset), err)
+		case errors.Is(err, io.ErrUnexpectedEOF):
+			return nil, fmt.Errorf("%s:%d: the file ends in the middle of the JSON object", name, lineAt(data, int64(len(data))))
+		}
+		// An unknown field: the message names it, the decoder no place.
 		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("%s:%d: unexpected data after the JSON object", name, lineAt(data, dec.InputOffset()))
 	}
 	var problems []string
 	for _, k := range []struct{ key, val string }{{"id", n.ID}, {"version", n.Version}, {"license", n.License}, {"source", n.Source}} {
@@ -109,6 +130,12 @@ func ParseNorms(name string, data []byte) (*Norms, error) {
 		return nil, fmt.Errorf("%s: %s", name, strings.Join(problems, "; "))
 	}
 	return &n, nil
+}
+
+// lineAt returns the 1-based line of byte offset off in data.
+func lineAt(data []byte, off int64) int {
+	off = max(0, min(off, int64(len(data))))
+	return 1 + bytes.Count(data[:off], []byte{'\n'})
 }
 
 // check reports what is wrong with a Stat, or "".

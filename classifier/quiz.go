@@ -806,9 +806,9 @@ type QuizSegment struct {
 	End      int    `json:"end"`
 }
 
-// quizSeparator joins free-text answers: a paragraph break, which the
-// tokenizer treats as a sentence boundary, so no phrase or negation scope
-// runs from one answer into the next.
+// quizSeparator joins free-text answers: a blank line, which the scorer
+// treats as a boundary, so no phrase, negation or intensifier reaches from
+// one answer into the next.
 const quizSeparator = "\n\n"
 
 // JoinQuizFreeText joins resp's free-text answers in q's question order and

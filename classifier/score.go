@@ -2,6 +2,7 @@ package classifier
 
 import (
 	"math"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -136,14 +137,24 @@ func (s *scorer) run() {
 	s.dims = make(map[lexicons.Category]*tally, 6)
 	var matches []lexicons.Match
 	inPhrase := make([]bool, len(s.toks))
-	s.lex.Match(s.words, func(m lexicons.Match) {
-		matches = append(matches, m)
-		if m.End-m.Start > 1 {
-			for i := m.Start; i < m.End; i++ {
-				inPhrase[i] = true
-			}
+	// Each paragraph is matched on its own, so that no phrase runs across a
+	// blank line (free-text quiz answers are joined by one).
+	for start, i := 0, 1; i <= len(s.toks); i++ {
+		if i < len(s.toks) && !s.paragraphBreak(i) {
+			continue
 		}
-	})
+		off := start
+		s.lex.Match(s.words[start:i], func(m lexicons.Match) {
+			m.Start, m.End = m.Start+off, m.End+off
+			matches = append(matches, m)
+			if m.End-m.Start > 1 {
+				for k := m.Start; k < m.End; k++ {
+					inPhrase[k] = true
+				}
+			}
+		})
+		start = i
+	}
 	s.markModifiers(inPhrase)
 	for _, m := range matches {
 		s.add(m)
@@ -155,10 +166,10 @@ func (s *scorer) run() {
 // negator outside a matched phrase and recording intensifier factors. A
 // negation reaches NegationWindow words and an intensifier two; both end at
 // a scope breaker ("but"), at clause punctuation (, ; : dashes brackets ! ?
-// …) and at the end of a sentence. A "." ends a scope only where prose's
-// sentence segmenter puts a sentence end, so "Mr." or "e.g." inside a scope
-// does not cut it short; the segmenter runs only for texts that have such a
-// dot inside an open scope.
+// …), at a blank line and at the end of a sentence. A "." ends a scope only
+// where prose's sentence segmenter puts a sentence end, so "Mr." or "e.g."
+// inside a scope does not cut it short; the segmenter runs only for texts
+// that have such a dot inside an open scope.
 func (s *scorer) markModifiers(inPhrase []bool) {
 	mod := &s.lex.Modifiers
 	for i := range s.factor {
@@ -168,6 +179,9 @@ func (s *scorer) markModifiers(inPhrase []bool) {
 	modFactor := 1.0
 	segmented := false
 	for i, t := range s.toks {
+		if i > 0 && s.paragraphBreak(i) {
+			negLeft, modLeft = 0, 0
+		}
 		if t.Kind == KindPunct {
 			switch {
 			case t.Text == ".":
@@ -229,6 +243,14 @@ func (s *scorer) endsSentence(i int, segmented *bool) bool {
 		*segmented = true
 	}
 	return s.toks[i+1].Sentence != s.toks[i].Sentence
+}
+
+// paragraphBreak reports whether a blank line (two line breaks, or U+2029
+// PARAGRAPH SEPARATOR) stands between token i-1 and token i: the end of a
+// paragraph or of a free-text quiz answer, whatever punctuation precedes it.
+func (s *scorer) paragraphBreak(i int) bool {
+	gap := s.text[s.toks[i-1].End:s.toks[i].Start]
+	return strings.Count(gap, "\n") >= 2 || strings.ContainsRune(gap, '\u2029')
 }
 
 // isClausePunct reports punctuation that always ends a modifier's scope.

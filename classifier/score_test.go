@@ -140,6 +140,30 @@ func TestEvidence(t *testing.T) {
 			score: 0.5,
 		},
 		{
+			name: "negation does not cross a blank line", lang: "en", trait: Openness,
+			text:  "Honestly no\r\n\r\ncreative work is great",
+			want:  []Evidence{{Text: "creative", Entry: "creative", Pole: "high", Weight: 1, Start: 15, End: 23}},
+			score: 0.5,
+		},
+		{
+			name: "intensifier does not cross a paragraph separator", lang: "en", trait: Openness,
+			text:  "very\u2029creative",
+			want:  []Evidence{{Text: "creative", Entry: "creative", Pole: "high", Weight: 1, Start: 7, End: 15}},
+			score: 0.5,
+		},
+		{
+			name: "a phrase does not span a blank line", lang: "en", trait: Openness,
+			text:  "something new\n\n experiences matter, creative",
+			want:  []Evidence{{Text: "creative", Entry: "creative", Pole: "high", Weight: 1, Start: 36, End: 44}},
+			score: 0.5,
+		},
+		{
+			name: "a phrase in the second paragraph keeps its offsets", lang: "en", trait: Openness,
+			text:  "Not me.\n\nI love new experiences",
+			want:  []Evidence{{Text: "new experiences", Entry: "new experiences", Pole: "high", Weight: 2, Start: 16, End: 31}},
+			score: 0.667,
+		},
+		{
 			name: "an abbreviation's dot does not end a negation", lang: "en", trait: Openness,
 			text:  "I am not e.g. creative",
 			want:  []Evidence{{Text: "creative", Entry: "creative", Pole: "low", Weight: 0.5, Start: 14, End: 22, Negated: true}},
@@ -382,6 +406,27 @@ func TestParseNormsNamesProblems(t *testing.T) {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q lacks %q", err, want)
 		}
+	}
+}
+
+func TestParseNormsNamesTheLine(t *testing.T) {
+	const head = "{\n  \"id\": \"x\",\n"
+	tests := []struct {
+		name, data, want string
+	}{
+		{"syntax error", head + "  \"version\": 1.0.0\n}", "n.json:3: "},
+		{"wrong type", head + "  \"languages\": {\n    \"fi\": {\"words\": \"many\"}}\n}", "n.json:4: "},
+		{"unknown field", head + "  \"lexicon\": \"v1\"\n}", `n.json: json: unknown field "lexicon"`},
+		{"cut short", head, "n.json:3: the file ends"},
+		{"trailing data", `{"id":"x","version":"1","license":"l","source":"s","languages":{}}` + "\n\n{}", "n.json:3: unexpected data"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := ParseNorms("n.json", []byte(tc.data))
+			if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+				t.Errorf("err = %v, want it to start with %q", err, tc.want)
+			}
+		})
 	}
 }
 
