@@ -116,14 +116,17 @@ func decodeAnalyzeInto(body []byte, req *AnalyzeRequest) (in classifier.Input, f
 	var se *json.SyntaxError
 	switch {
 	case err == nil:
-	case errors.As(err, &te) && te.Field != "":
-		field := te.Field
-		fieldErrs = append(fieldErrs, FieldError{Field: field, Code: "wrong_type",
-			Detail: fmt.Sprintf("%s must be a %s, not a JSON %s", field, jsonTypeName(te.Type.String()), te.Value)})
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		fieldErrs = append(fieldErrs, FieldError{Field: name, Code: "unknown_field",
-			Detail: fmt.Sprintf("unknown field %q; the fields are id, text, lang, source and recommend", name)})
+	case errors.As(err, &te) && te.Field != "", strings.HasPrefix(err.Error(), "json: unknown field "):
+		// encoding/json names only the first bad member, and leaves a later
+		// wrong-typed text set to "" (reported as empty): decode member by
+		// member instead, so every bad field is named for what it is.
+		*req = AnalyzeRequest{}
+		members, mp := objectMembers(trimmed)
+		if mp != nil {
+			return in, nil, mp
+		}
+		fieldErrs = decodeMembers(members, req, "")
+		in = classifier.Input{ID: req.ID, Lang: req.Lang, Source: req.Source}
 	case errors.As(err, &se):
 		return in, nil, Malformed("the body is not valid JSON: %s (at byte %d)", strings.TrimPrefix(se.Error(), "json: "), se.Offset)
 	case errors.Is(err, io.ErrUnexpectedEOF):
@@ -153,14 +156,6 @@ func checkOwnFields(in classifier.Input) []FieldError {
 			Detail: fmt.Sprintf("source %q is not one of %s", truncate(in.Source, 40), strings.Join(Sources, ", "))})
 	}
 	return errs
-}
-
-func jsonTypeName(goType string) string {
-	switch goType {
-	case "string", "*string":
-		return "string"
-	}
-	return goType
 }
 
 // truncate shortens s to at most n bytes at a rune boundary, for messages.

@@ -78,6 +78,9 @@ func (s *Server) Handle(routes ...Route) error {
 			if prev, ok := s.bodyLimits[r.Path]; !ok || limit > prev {
 				s.bodyLimits[r.Path] = limit
 			}
+			if r.Timeout < 0 || limit > s.cfg.MaxBodyBytes {
+				s.longWrites[r.Path] = true
+			}
 		}
 		label := r.Path
 		chain := []any{func(c fiber.Ctx) error {

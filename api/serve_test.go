@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/valyala/fasthttp"
+
 	"github.com/mindprint/mindprint/classifier"
 )
 
@@ -207,5 +209,36 @@ func TestServeBodyOverServerLimit(t *testing.T) {
 	if strings.Count(logs, `"route":"/v1/analyze/batch","status":413`) != 1 || strings.Count(logs, `"route":"/v1/analyze","status":413`) != 1 ||
 		strings.Contains(logs, `"status":404`) {
 		t.Errorf("want two 413 log lines and no other:\n%s", logs)
+	}
+}
+
+// TestStreamWriteTimeout: fasthttp sets the write deadline once, before a
+// streamed answer is written, so every stream (the batch, the copy export)
+// and every batch-sized route must get the batch's write timeout, and
+// ordinary routes the server's.
+func TestStreamWriteTimeout(t *testing.T) {
+	s, _ := newCopyServer(t, nil)
+	long := s.Config().BatchTimeout + 30*time.Second
+	tests := []struct {
+		name, uri string
+		want      time.Duration
+	}{
+		{"batch", "/v1/analyze/batch", long},
+		{"copy export", "/v1/copy/export", long},
+		{"copy export with a query", "/v1/copy/export?lang=fi", long},
+		{"copy export, absolute form", "http://example.com/v1/copy/export#x", long},
+		{"copy import", "/v1/copy/import", long},
+		{"analyze", "/v1/analyze", 0},
+		{"a variant", "/v1/copy/export-not", 0},
+		{"unknown path", "/nope", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var h fasthttp.RequestHeader
+			h.SetRequestURI(tt.uri)
+			if got := s.requestConfig(&h).WriteTimeout; got != tt.want {
+				t.Errorf("WriteTimeout = %s, want %s", got, tt.want)
+			}
+		})
 	}
 }

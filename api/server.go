@@ -72,7 +72,11 @@ type Server struct {
 	mu         sync.Mutex
 	routes     []Route
 	bodyLimits map[string]int // static route path -> body limit
-	openapi    []byte         // cached document; nil after a change
+	// longWrites are the static paths whose answers may take as long as a
+	// batch to write: streams (Timeout < 0) and routes taking batch-sized
+	// bodies.
+	longWrites map[string]bool
+	openapi    []byte // cached document; nil after a change
 	// extraSchemas are component schemas added by extensions.
 	extraSchemas map[string]Schema
 
@@ -102,6 +106,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		limiter:    newRateLimiter(cfg.RatePerSecond, cfg.RateBurst, nil),
 		recommend:  deps.Recommend,
 		bodyLimits: map[string]int{},
+		longWrites: map[string]bool{},
 		idPrefix:   newIDPrefix(),
 	}
 	s.app = fiber.New(fiber.Config{
@@ -228,9 +233,10 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, load func() (*class
 	return result
 }
 
-// requestConfig gives streaming routes (those whose body limit exceeds
-// Config.MaxBodyBytes: batches) a write timeout as long as their batch
-// timeout, as soon as a request's headers are read. Body limits are enforced
+// requestConfig gives streaming routes (batches, the copy export) and
+// routes whose body limit exceeds Config.MaxBodyBytes a write timeout as long
+// as their batch timeout, as soon as a request's headers are read: fasthttp
+// sets the write deadline once, before a streamed answer is written. Body limits are enforced
 // per route by limitBody; the server-wide limit, Config.BatchMaxBodyBytes,
 // stops anything larger while it is being read. (A per-route server limit
 // would not lower the worst case: any body is read before its key is
@@ -247,9 +253,9 @@ func (s *Server) requestConfig(h *fasthttp.RequestHeader) fasthttp.RequestConfig
 		path = path[:i]
 	}
 	s.mu.Lock()
-	limit, ok := s.bodyLimits[path]
+	long := s.longWrites[path]
 	s.mu.Unlock()
-	if ok && limit > s.cfg.MaxBodyBytes {
+	if long {
 		return fasthttp.RequestConfig{WriteTimeout: s.cfg.BatchTimeout + 30*time.Second}
 	}
 	return fasthttp.RequestConfig{}
