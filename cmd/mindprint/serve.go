@@ -336,11 +336,16 @@ func (f *sizeFlag) Set(v string) error {
 // memory limit keeps that from growing the process past its memory budget.
 // GOGC and GOMEMLIMIT in the environment, the runtime's own knobs, win.
 func applyRuntimeLimits(st *serveSettings, logger *slog.Logger) {
+	gc, limit := "GOGC", "GOMEMLIMIT"
 	if os.Getenv("GOGC") == "" && st.gcPercent > 0 {
 		debug.SetGCPercent(st.gcPercent)
+		gc = strconv.Itoa(st.gcPercent)
 	}
 	if os.Getenv("GOMEMLIMIT") == "" && st.memLimit > 0 {
 		debug.SetMemoryLimit(int64(st.memLimit))
+		limit = strconv.Itoa(st.memLimit)
 	}
-	logger.Info("runtime", "gc_percent", st.gcPercent, "memory_limit_bytes", st.memLimit)
+	// Report what is in effect: the flag's value, or that the runtime's own
+	// variable decided.
+	logger.Info("runtime", "gc_percent", gc, "memory_limit_bytes", limit)
 }
