@@ -131,6 +131,11 @@ func newBatchLayout(cfg batchConfig, in *batchInput, lexVersion string) (*batchL
 		return nil, err
 	}
 	l.errPath, l.errFormat = batchErrorsFile(cfg, in.format)
+	// check() compares only an explicit --errors with the input; the default
+	// path is known only now, and opening it would truncate the input.
+	if cfg.Errors == "" && l.errPath != "" && cfg.In != "-" && samePath(l.errPath, cfg.In) {
+		return nil, fmt.Errorf("the default errors file %s is the input file; give --errors", l.errPath)
+	}
 	l.errComma = l.outComma
 	if l.errComma == 0 {
 		l.errComma = ','

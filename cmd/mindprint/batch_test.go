@@ -541,6 +541,7 @@ func TestBatchStartErrors(t *testing.T) {
 		{"resume to standard output", []string{"--resume", "--out", "-"}, 2, "--resume needs --out FILE"},
 		{"output over the input", []string{"--in", write("h.csv", "text\nx\n"), "--out", filepath.Join(dir, "h.csv")}, 2, "is the input file"},
 		{"stray argument", []string{"file.csv"}, 2, `unexpected argument "file.csv"`},
+		{"default errors file over the input", []string{"--in", write("out.errors.csv", "text\nx\n")}, 1, "the default errors file " + filepath.Join(dir, "out.errors.csv") + " is the input file"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -371,6 +371,9 @@ func runCopyLint(env *environ, args []string) error {
 	if err != nil {
 		return err
 	}
+	if len(files) == 0 { // nothing to measure must not pass as "meets the bar"
+		return fmt.Errorf("%s holds no *.yaml seed files", pos[0])
+	}
 	cov := copylib.Coverage(files)
 	langs := make([]string, 0, len(cov))
 	for lang := range cov {

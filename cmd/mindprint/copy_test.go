@@ -181,4 +181,9 @@ func TestCopyCLILint(t *testing.T) {
 	if code != 1 || !strings.Contains(errOut, `lv.yaml:7: variant "lv-a": kind: unknown value "poster"`) {
 		t.Errorf("lint bad file: exit %d\n%s", code, errOut)
 	}
+	empty := t.TempDir()
+	code, out, errOut = runCopyCLI(t, "", nil, "copy", "lint", empty)
+	if code != 1 || strings.Contains(out, "meets the bar") || !strings.Contains(errOut, empty+" holds no *.yaml seed files") {
+		t.Errorf("lint of a folder without seed files: exit %d\n%s\n%s", code, out, errOut)
+	}
 }

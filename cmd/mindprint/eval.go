@@ -463,6 +463,9 @@ func fittedAccuracy(samples []sample, j int, label string, foldOf map[string]map
 				trX, trY = append(trX, x[i]), append(trY, y[i])
 			}
 		}
+		if len(trX) == 0 { // a single fold leaves nothing to train on
+			continue
+		}
 		model := fitLogistic(trX, trY, 1.0, 300)
 		for i := range teX {
 			if (model.predict(teX[i]) > 0.5) == (teY[i] == 1) {
@@ -470,6 +473,9 @@ func fittedAccuracy(samples []sample, j int, label string, foldOf map[string]map
 			}
 			total++
 		}
+	}
+	if total == 0 {
+		return math.NaN()
 	}
 	return float64(correct) / float64(total)
 }

@@ -108,7 +108,11 @@ func runQuizList(env *environ, args []string) error {
 		if measures == "" {
 			measures = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s\t%s\n", s.ID, s.Version, strings.Join(s.Languages, ","), s.Items, s.Questions, measures, s.Title["en"])
+		title, ok := s.Title["en"]
+		if !ok { // a quiz without English: its first language's title
+			title = s.Title[s.Languages[0]]
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s\t%s\n", s.ID, s.Version, strings.Join(s.Languages, ","), s.Items, s.Questions, measures, title)
 	}
 	return tw.Flush()
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -171,6 +172,17 @@ func TestQuizCLIFolder(t *testing.T) {
 	code, out, errOut := runQuizCLI(t, "", map[string]string{"MINDPRINT_QUIZZES": dir}, "quiz", "list")
 	if code != 0 || !strings.Contains(out, "tiny  ") || strings.Contains(out, "bigfive") {
 		t.Errorf("list from a folder: exit %d\n%s%s", code, out, errOut)
+	}
+	finnish := "id: pieni\nversion: 1\nlicense: CC0\nsource: t\nlanguages: [fi]\ntitle: {fi: Pieni kysely}\nquestions:\n  - id: miksi\n    text: {fi: Miksi tulit}\n"
+	if err := os.WriteFile(filepath.Join(dir, "pieni.yaml"), []byte(finnish), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut = runQuizCLI(t, "", nil, "quiz", "list", "--quizzes", dir)
+	if code != 0 || !regexp.MustCompile(`pieni +1 +fi .*Pieni kysely\n`).MatchString(out) {
+		t.Errorf("list shows a quiz without English by its own title: exit %d\n%s%s", code, out, errOut)
+	}
+	if err := os.Remove(filepath.Join(dir, "pieni.yaml")); err != nil {
+		t.Fatal(err)
 	}
 	code, out, _ = runQuizCLI(t, "", nil, "quiz", "list", "--json")
 	var list struct{ Quizzes []quizzes.Summary }

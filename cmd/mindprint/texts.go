@@ -2,8 +2,10 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -95,10 +97,15 @@ func readTable(path, textCol, idCol string, fn func(textRecord) error) error {
 		if err == io.EOF {
 			return nil
 		}
-		line, _ := r.FieldPos(0)
 		if err != nil {
-			return fmt.Errorf("%s:%d: %w", path, line, err)
+			// FieldPos panics after a failed Read; the ParseError has the line.
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return fmt.Errorf("%s:%d: %v", path, pe.Line, pe.Err)
+			}
+			return fmt.Errorf("%s: %w", path, err)
 		}
+		line, _ := r.FieldPos(0)
 		if textIdx >= len(rec) {
 			return fmt.Errorf("%s:%d: row has %d fields, no %q", path, line, len(rec), textCol)
 		}
@@ -120,13 +127,20 @@ func readJSONLines(path, idCol string, fn func(textRecord) error) error {
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 64<<10), maxNDJSONLine)
-	for n := 1; sc.Scan(); n++ {
+	n := 0
+	for sc.Scan() {
+		n++
 		if strings.TrimSpace(sc.Text()) == "" {
 			continue
 		}
 		var obj map[string]any
-		if err := json.Unmarshal(sc.Bytes(), &obj); err != nil {
+		dec := json.NewDecoder(bytes.NewReader(sc.Bytes()))
+		dec.UseNumber() // an id 1000000 stays "1000000", not "1e+06"
+		if err := dec.Decode(&obj); err != nil {
 			return fmt.Errorf("%s:%d: %s", path, n, jsonProblem(err))
+		}
+		if _, err := dec.Token(); err != io.EOF {
+			return fmt.Errorf("%s:%d: more than one JSON value on the line", path, n)
 		}
 		text, ok := obj["text"].(string)
 		if !ok {
@@ -134,14 +148,25 @@ func readJSONLines(path, idCol string, fn func(textRecord) error) error {
 		}
 		tr := textRecord{Text: text, Pos: fmt.Sprintf("%s:%d", path, n)}
 		if idCol != "" {
-			tr.ID = fmt.Sprint(obj[idCol])
+			switch id := obj[idCol].(type) {
+			case string:
+				tr.ID = id
+			case json.Number:
+				tr.ID = id.String()
+			case nil: // absent or null: no id
+			default:
+				return fmt.Errorf("%s:%d: field %q must be a string or a number", path, n, idCol)
+			}
 		}
 		if err := fn(tr); err != nil {
 			return err
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
+		if errors.Is(err, bufio.ErrTooLong) {
+			return fmt.Errorf("%s:%d: the line is longer than %d MiB", path, n+1, maxNDJSONLine>>20)
+		}
+		return fmt.Errorf("%s:%d: %w", path, n+1, err)
 	}
 	return nil
 }

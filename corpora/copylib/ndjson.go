@@ -61,7 +61,11 @@ func (l *Library) Import(ctx context.Context, r io.Reader) (ImportReport, error)
 		if len(chunk) == 0 {
 			return nil
 		}
+		// Count into a scratch report: a failed transaction commits
+		// nothing, so it must not count anything either.
+		var n ImportReport
 		err := l.write(func(tx *bolt.Tx, changed map[string]*Variant) error {
+			n = ImportReport{}
 			for _, it := range chunk {
 				v := it.v
 				cur, err := getVariant(tx, v.ID)
@@ -80,13 +84,13 @@ func (l *Library) Import(ctx context.Context, r io.Reader) (ImportReport, error)
 					if v.Version < 1 {
 						v.Version = 1
 					}
-					rep.Created++
+					n.Created++
 				case cur.sameContent(&v):
-					rep.Unchanged++
+					n.Unchanged++
 					continue
 				default:
 					v.Created, v.Updated, v.Version = cur.Created, l.stamp(), cur.Version+1
-					rep.Updated++
+					n.Updated++
 				}
 				if _, err := putVariant(tx, &v); err != nil {
 					return err
@@ -97,7 +101,13 @@ func (l *Library) Import(ctx context.Context, r io.Reader) (ImportReport, error)
 			return nil
 		})
 		chunk = chunk[:0]
-		return err
+		if err != nil {
+			return err
+		}
+		rep.Created += n.Created
+		rep.Updated += n.Updated
+		rep.Unchanged += n.Unchanged
+		return nil
 	}
 	inChunk := map[string]bool{}
 	line := 0

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	bolt "go.etcd.io/bbolt"
 )
 
 func TestImport(t *testing.T) {
@@ -178,5 +179,32 @@ func TestImportContextCancelled(t *testing.T) {
 	_, err := l.Import(c, strings.NewReader(`{"id":"en-a"}`+"\n"))
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// TestImportFailedChunkCountsNothing: when a chunk's transaction fails, none
+// of its lines is stored, so the report must not count them as created.
+func TestImportFailedChunkCountsNothing(t *testing.T) {
+	l := openFixture(t, WithoutSeed())
+	if _, err := l.Create(ctx, newVariant("en-broken", "Was fine")); err != nil {
+		t.Fatal(err)
+	}
+	err := l.db.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketVariants).Put([]byte("en-broken"), []byte("{not json"))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := `{"id":"en-fresh","lang":"en","kind":"cta","text":"Brand new","traits":["openness:high"],"mindset":"growth","industries":["travel"],"touchpoint":"push"}` + "\n" +
+		`{"id":"en-broken","lang":"en","kind":"cta","text":"Replaced","traits":["openness:high"],"mindset":"growth","industries":["travel"],"touchpoint":"push"}` + "\n"
+	rep, err := l.Import(ctx, strings.NewReader(in))
+	if err == nil || !strings.Contains(err.Error(), `variant "en-broken" is unreadable`) {
+		t.Fatalf("err = %v; want the unreadable stored variant", err)
+	}
+	if diff := cmp.Diff(ImportReport{Errors: []LineError{}}, rep); diff != "" {
+		t.Errorf("report (-want +got):\n%s", diff)
+	}
+	if _, err := l.Get(ctx, "en-fresh"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("en-fresh after a failed chunk: err = %v; want ErrNotFound", err)
 	}
 }
