@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -137,16 +138,16 @@ func runLexiconImport(env *environ, args []string) error {
 		src = "Imported from " + filepath.Base(path) + " with mindprint lexicon import"
 	}
 	hdr := lexicons.FileInfo{ID: *id, Lang: *lang, Version: "1", License: *license, Source: src}
-	w := env.stdout
-	if *out != "-" {
-		file, err := os.Create(*out)
-		if err != nil {
-			return err
-		}
-		defer file.Close()
-		w = file
+	if *out == "-" {
+		return imp.WriteYAML(env.stdout, hdr)
 	}
-	return imp.WriteYAML(w, hdr)
+	// Written whole or not at all: a failed import never leaves half a
+	// lexicon file where the loader will find it.
+	var buf bytes.Buffer
+	if err := imp.WriteYAML(&buf, hdr); err != nil {
+		return err
+	}
+	return writeFileAtomic(*out, buf.Bytes())
 }
 
 // multiFlag collects a repeatable string flag.
