@@ -9,7 +9,7 @@ import (
 )
 
 func TestAnalyzeOneText(t *testing.T) {
-	code, out, errOut := runCopyCLI(t, "", nil, "analyze", "--lang", "fi", "Avoimuus: Luova, utelias, uusiin kokemuksiin vetoava")
+	code, out, errOut := runCLI(t, "", nil, "analyze", "--lang", "fi", "Avoimuus: Luova, utelias, uusiin kokemuksiin vetoava")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -66,7 +66,7 @@ func TestAnalyzeStdinAndErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			code, _, errOut := runCopyCLI(t, tc.stdin, nil, tc.args...)
+			code, _, errOut := runCLI(t, tc.stdin, nil, tc.args...)
 			if code != tc.wantCode || !strings.Contains(errOut, tc.wantErr) {
 				t.Errorf("exit %d, stderr %q; want exit %d and %q", code, errOut, tc.wantCode, tc.wantErr)
 			}
@@ -84,7 +84,7 @@ func TestAnalyzeNDJSONKeepsOrderAndReportsBadLines(t *testing.T) {
 		`{"id":"d","text":"x","colour":"red"}`,
 		`{"id":"e","text":"Proven and top rated.","lang":"en"}`,
 	}, "\n")
-	code, out, errOut := runCopyCLI(t, in, nil, "analyze", "--ndjson", "--workers", "3")
+	code, out, errOut := runCLI(t, in, nil, "analyze", "--ndjson", "--workers", "3")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -120,17 +120,17 @@ func TestAnalyzeNDJSONKeepsOrderAndReportsBadLines(t *testing.T) {
 func TestHelpForEveryCommand(t *testing.T) {
 	for _, c := range commands() {
 		t.Run(c.name, func(t *testing.T) {
-			code, out, errOut := runCopyCLI(t, "", nil, c.name, "--help")
+			code, out, errOut := runCLI(t, "", nil, c.name, "--help")
 			if code != 0 || !strings.Contains(out, "Usage: mindprint "+c.name) {
 				t.Errorf("%s --help: exit %d, stdout %q, stderr %q", c.name, code, out, errOut)
 			}
 		})
 	}
-	code, out, _ := runCopyCLI(t, "", nil, "help")
+	code, out, _ := runCLI(t, "", nil, "help")
 	if code != 0 || !strings.Contains(out, "analyze") {
 		t.Errorf("help: exit %d %q", code, out)
 	}
-	if code, _, _ := runCopyCLI(t, "", nil, "frobnicate"); code != 2 {
+	if code, _, _ := runCLI(t, "", nil, "frobnicate"); code != 2 {
 		t.Errorf("unknown command: exit %d, want 2", code)
 	}
 }

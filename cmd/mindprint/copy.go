@@ -36,28 +36,13 @@ Run mindprint copy <subcommand> --help for its flags.`
 
 // runCopy implements `mindprint copy`.
 func runCopy(ctx context.Context, env *environ, args []string) error {
-	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		fs := newFlagSet(env, "copy", "search|get|import|export|lint [flags] [args]", copyDescription)
-		if err := parseFlags(env, fs, args); err != nil {
-			return err
-		}
-		fs.Usage()
-		return errUsage
-	}
-	switch args[0] {
-	case "search":
-		return runCopySearch(ctx, env, args[1:])
-	case "get":
-		return runCopyGet(ctx, env, args[1:])
-	case "import":
-		return runCopyImport(ctx, env, args[1:])
-	case "export":
-		return runCopyExport(ctx, env, args[1:])
-	case "lint":
-		return runCopyLint(env, args[1:])
-	}
-	fmt.Fprintf(env.stderr, "mindprint copy: unknown subcommand %q (want search, get, import, export or lint)\n", args[0])
-	return errUsage
+	return runGroup(ctx, env, "copy", "search|get|import|export|lint [flags] [args]", copyDescription, args, []subcommand{
+		{"search", runCopySearch},
+		{"get", runCopyGet},
+		{"import", runCopyImport},
+		{"export", runCopyExport},
+		{"lint", func(_ context.Context, env *environ, args []string) error { return runCopyLint(env, args) }},
+	})
 }
 
 // libraryFlags are the flags every copy subcommand that opens the library has.

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -14,16 +12,6 @@ import (
 	"github.com/mindprint/mindprint/corpora/copylib"
 )
 
-// runCopyCLI runs `mindprint args...` with stdin and returns the exit code,
-// standard output and standard error.
-func runCopyCLI(t *testing.T, stdin string, env map[string]string, args ...string) (int, string, string) {
-	t.Helper()
-	var out, errOut bytes.Buffer
-	e := &environ{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errOut, getenv: func(k string) string { return env[k] }}
-	code := run(context.Background(), e, args)
-	return code, out.String(), errOut.String()
-}
-
 const cliLine = `{"id":"pl-cli-1","lang":"pl","kind":"cta","text":"Poczuj się bezpiecznie w nowym domu","traits":["neuroticism:high"],"mindset":"fixed","industries":["insurance"],"touchpoint":"email","tags":["safety"]}`
 
 // noSeed is an empty seed folder, so the tests see only their own copy.
@@ -34,7 +22,7 @@ func TestCopyCLIRoundTrip(t *testing.T) {
 	env := map[string]string{"MINDPRINT_DATA": dir, "MINDPRINT_COPY_SEED": noSeed(t)}
 
 	in := cliLine + "\n" + `{"id":"pl-cli-2","lang":"pl","kind":"poster"}` + "\nnot json\n"
-	code, out, errOut := runCopyCLI(t, in, env, "copy", "import")
+	code, out, errOut := runCLI(t, in, env, "copy", "import")
 	if code != 1 {
 		t.Errorf("import with bad lines: exit %d, want 1", code)
 	}
@@ -51,7 +39,7 @@ func TestCopyCLIRoundTrip(t *testing.T) {
 		}
 	}
 
-	code, out, errOut = runCopyCLI(t, "", env, "copy", "get", "pl-cli-1")
+	code, out, errOut = runCLI(t, "", env, "copy", "get", "pl-cli-1")
 	if code != 0 {
 		t.Fatalf("get: exit %d: %s", code, errOut)
 	}
@@ -64,7 +52,7 @@ func TestCopyCLIRoundTrip(t *testing.T) {
 	}
 
 	// Flags may follow the words; an inflected query finds the text.
-	code, out, errOut = runCopyCLI(t, "", env, "copy", "search", "bezpieczny", "dom", "--lang", "pl", "--json")
+	code, out, errOut = runCLI(t, "", env, "copy", "search", "bezpieczny", "dom", "--lang", "pl", "--json")
 	if code != 0 {
 		t.Fatalf("search: exit %d: %s", code, errOut)
 	}
@@ -80,13 +68,13 @@ func TestCopyCLIRoundTrip(t *testing.T) {
 		t.Errorf("highlights (-want +got):\n%s", diff)
 	}
 
-	code, out, _ = runCopyCLI(t, "", env, "copy", "search", "--data", dir, "--tag", "safety", "--lang", "pl")
+	code, out, _ = runCLI(t, "", env, "copy", "search", "--data", dir, "--tag", "safety", "--lang", "pl")
 	if code != 0 || !strings.Contains(out, "pl-cli-1") || !strings.Contains(out, "1 of 1 hits") {
 		t.Errorf("table search: exit %d\n%s", code, out)
 	}
 
 	file := filepath.Join(t.TempDir(), "copy.ndjson")
-	code, _, errOut = runCopyCLI(t, "", env, "copy", "export", "--lang", "pl", file)
+	code, _, errOut = runCLI(t, "", env, "copy", "export", "--lang", "pl", file)
 	if code != 0 || errOut != "exported 1 variants to "+file+"\n" {
 		t.Fatalf("export: exit %d: %s", code, errOut)
 	}
@@ -101,19 +89,19 @@ func TestCopyCLIRoundTrip(t *testing.T) {
 
 	// Importing the export into another folder restores it as it was.
 	other := t.TempDir()
-	code, out, errOut = runCopyCLI(t, "", nil, "copy", "import", "--data", other, "--seed", noSeed(t), file)
+	code, out, errOut = runCLI(t, "", nil, "copy", "import", "--data", other, "--seed", noSeed(t), file)
 	if code != 0 || out != "created 1, updated 0, unchanged 0, failed 0\n" {
 		t.Fatalf("re-import: exit %d %q %s", code, out, errOut)
 	}
-	code, out, _ = runCopyCLI(t, "", nil, "copy", "get", "--data", other, "pl-cli-1")
+	code, out, _ = runCLI(t, "", nil, "copy", "get", "--data", other, "pl-cli-1")
 
 	// The embedded seed is loaded on first use of a folder without --seed.
 	seeded := t.TempDir()
-	code, out, errOut = runCopyCLI(t, "", nil, "copy", "get", "--data", seeded, "en-pair-calm-outcome")
+	code, out, errOut = runCLI(t, "", nil, "copy", "get", "--data", seeded, "en-pair-calm-outcome")
 	if code != 0 || !strings.Contains(out, `"mindset": "dual"`) {
 		t.Errorf("embedded seed: exit %d %s %s", code, out, errOut)
 	}
-	code, out, _ = runCopyCLI(t, "", nil, "copy", "get", "--data", other, "pl-cli-1")
+	code, out, _ = runCLI(t, "", nil, "copy", "get", "--data", other, "pl-cli-1")
 	var restored copylib.Variant
 	if code != 0 || json.Unmarshal([]byte(out), &restored) != nil || !restored.Created.Equal(v.Created) || restored.Version != v.Version {
 		t.Errorf("restored %+v, want %+v", restored, v)
@@ -140,7 +128,7 @@ func TestCopyCLIErrors(t *testing.T) {
 		{"bad seed folder", []string{"copy", "search", "--data", filepath.Join(dir, "other"), "--seed", "testdata-that-does-not-exist"}, 1, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			code, _, errOut := runCopyCLI(t, "", env, tc.args...)
+			code, _, errOut := runCLI(t, "", env, tc.args...)
 			if code != tc.code || !strings.Contains(errOut, tc.stderr) {
 				t.Errorf("exit %d, stderr:\n%s\nwant exit %d and %q", code, errOut, tc.code, tc.stderr)
 			}
@@ -155,7 +143,7 @@ func TestCopyCLIFolderInUse(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer l.Close()
-	code, _, errOut := runCopyCLI(t, "", nil, "copy", "search", "--data", dir, "x")
+	code, _, errOut := runCLI(t, "", nil, "copy", "search", "--data", dir, "x")
 	if code != 1 || !strings.Contains(errOut, "data folder "+dir+" is in use by another mindprint process (pid ") {
 		t.Errorf("exit %d: %s", code, errOut)
 	}
@@ -168,7 +156,7 @@ func TestCopyCLILint(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "lv.yaml"), []byte(good), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	code, out, errOut := runCopyCLI(t, "", nil, "copy", "lint", dir)
+	code, out, errOut := runCLI(t, "", nil, "copy", "lint", dir)
 	if code != 1 || !regexp.MustCompile(`openness:high/growth +1\n`).MatchString(out) || !strings.Contains(out, "lv openness:high/fixed: 0 of 6") ||
 		!strings.Contains(errOut, "cell(s) below the bar") {
 		t.Errorf("lint gaps: exit %d\n%s\n%s", code, out, errOut)
@@ -177,12 +165,12 @@ func TestCopyCLILint(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "lv.yaml"), []byte(bad), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	code, _, errOut = runCopyCLI(t, "", nil, "copy", "lint", dir)
+	code, _, errOut = runCLI(t, "", nil, "copy", "lint", dir)
 	if code != 1 || !strings.Contains(errOut, `lv.yaml:7: variant "lv-a": kind: unknown value "poster"`) {
 		t.Errorf("lint bad file: exit %d\n%s", code, errOut)
 	}
 	empty := t.TempDir()
-	code, out, errOut = runCopyCLI(t, "", nil, "copy", "lint", empty)
+	code, out, errOut = runCLI(t, "", nil, "copy", "lint", empty)
 	if code != 1 || strings.Contains(out, "meets the bar") || !strings.Contains(errOut, empty+" holds no *.yaml seed files") {
 		t.Errorf("lint of a folder without seed files: exit %d\n%s\n%s", code, out, errOut)
 	}

@@ -15,26 +15,15 @@ import (
 )
 
 func runLexicon(ctx context.Context, env *environ, args []string) error {
-	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		fs := newFlagSet(env, "lexicon", "lint [DIR] | import [flags] FILE",
-			"Works with lexicons (see lexicons/FORMAT.md).\n\n"+
-				"  lint [DIR]     validate the lexicons in DIR (default: the embedded ones) and print\n"+
-				"                 entry counts per language, category and pole\n"+
-				"  import FILE    convert a LIWC-style .dic or .dicx dictionary into a Mindprint YAML file")
-		if err := parseFlags(env, fs, args); err != nil {
-			return err
-		}
-		fs.Usage()
-		return errUsage
-	}
-	switch args[0] {
-	case "lint":
-		return runLexiconLint(env, args[1:])
-	case "import":
-		return runLexiconImport(env, args[1:])
-	}
-	fmt.Fprintf(env.stderr, "mindprint lexicon: unknown subcommand %q (want lint or import)\n", args[0])
-	return errUsage
+	return runGroup(ctx, env, "lexicon", "lint [DIR] | import [flags] FILE",
+		"Works with lexicons (see lexicons/FORMAT.md).\n\n"+
+			"  lint [DIR]     validate the lexicons in DIR (default: the embedded ones) and print\n"+
+			"                 entry counts per language, category and pole\n"+
+			"  import FILE    convert a LIWC-style .dic or .dicx dictionary into a Mindprint YAML file",
+		args, []subcommand{
+			{"lint", func(_ context.Context, env *environ, args []string) error { return runLexiconLint(env, args) }},
+			{"import", func(_ context.Context, env *environ, args []string) error { return runLexiconImport(env, args) }},
+		})
 }
 
 func runLexiconLint(env *environ, args []string) error {

@@ -8,7 +8,7 @@ import (
 )
 
 func TestLexiconLintAndImport(t *testing.T) {
-	code, out, errOut := runCopyCLI(t, "", nil, "lexicon", "lint")
+	code, out, errOut := runCLI(t, "", nil, "lexicon", "lint")
 	if code != 0 || !strings.Contains(out, "no problems found") || !strings.Contains(out, "fi") {
 		t.Fatalf("lint of the embedded lexicons: exit %d\n%s%s", code, out, errOut)
 	}
@@ -23,7 +23,7 @@ func TestLexiconLintAndImport(t *testing.T) {
 	if err := os.MkdirAll(filepath.Dir(yml), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	code, _, errOut = runCopyCLI(t, "", nil, "lexicon", "import", "--lang", "en", "--id", "en-mine",
+	code, _, errOut = runCLI(t, "", nil, "lexicon", "import", "--lang", "en", "--id", "en-mine",
 		"--map", "posemo=agreeableness:high", "--out", yml, dic)
 	if code != 0 {
 		t.Fatalf("import: exit %d: %s", code, errOut)
@@ -42,19 +42,19 @@ func TestLexiconLintAndImport(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "en", "modifiers.yaml"), []byte(mods), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	code, out, errOut = runCopyCLI(t, "", nil, "lexicon", "lint", dir)
+	code, out, errOut = runCLI(t, "", nil, "lexicon", "lint", dir)
 	if code != 0 || !strings.Contains(out, "no problems found") || !strings.Contains(out, "agreeableness") {
 		t.Errorf("lint of the imported lexicon: exit %d\n%s%s", code, out, errOut)
 	}
 
-	code, _, errOut = runCopyCLI(t, "", nil, "lexicon", "import", "--lang", "en", dic)
+	code, _, errOut = runCLI(t, "", nil, "lexicon", "import", "--lang", "en", dic)
 	if code != 2 || !strings.Contains(errOut, "need --lang, --id") {
 		t.Errorf("import without --id: exit %d, %q", code, errOut)
 	}
 	bad := filepath.Join(dir, "bad")
 	os.MkdirAll(filepath.Join(bad, "fi"), 0o755)
 	os.WriteFile(filepath.Join(bad, "fi", "x.yaml"), []byte("id: x\nlang: fi\nversion: 1\nlicense: l\nsource: s\nsections:\n  - category: openness\n    pole: sideways\n    entries: [luova]\n"), 0o644)
-	code, _, errOut = runCopyCLI(t, "", nil, "lexicon", "lint", bad)
+	code, _, errOut = runCLI(t, "", nil, "lexicon", "lint", bad)
 	if code != 1 || !strings.Contains(errOut, "fi/x.yaml:8:") {
 		t.Errorf("lint of a bad folder: exit %d, %q; want exit 1 naming fi/x.yaml:8", code, errOut)
 	}

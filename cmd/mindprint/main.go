@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
@@ -116,6 +117,35 @@ func newFlagSet(env *environ, name, args, description string) *flag.FlagSet {
 		}
 	}
 	return fs
+}
+
+// subcommand is one verb of a grouped command (`mindprint copy search`).
+type subcommand struct {
+	name string
+	run  func(ctx context.Context, env *environ, args []string) error
+}
+
+// runGroup dispatches args to one of subs. Without a verb, or with --help,
+// it prints the group's usage line and description; an unknown verb is a
+// usage error that names the verbs there are.
+func runGroup(ctx context.Context, env *environ, name, usage, description string, args []string, subs []subcommand) error {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		fs := newFlagSet(env, name, usage, description)
+		if err := parseFlags(env, fs, args); err != nil {
+			return err
+		}
+		fs.Usage()
+		return errUsage
+	}
+	names := make([]string, len(subs))
+	for i, s := range subs {
+		if s.name == args[0] {
+			return s.run(ctx, env, args[1:])
+		}
+		names[i] = s.name
+	}
+	fmt.Fprintf(env.stderr, "mindprint %s: unknown subcommand %q (want %s)\n", name, args[0], strings.Join(names, ", "))
+	return errUsage
 }
 
 // parseFlags parses args, sending --help to standard output (exit 0) and

@@ -16,15 +16,12 @@ import (
 )
 
 func runNorms(ctx context.Context, env *environ, args []string) error {
-	if len(args) == 0 || args[0] != "build" {
-		fs := newFlagSet(env, "norms", "build [flags] PATH...",
-			"Builds percentile norms from reference texts. See `mindprint norms build --help`.")
-		if err := parseFlags(env, fs, args); err != nil {
-			return err
-		}
-		fs.Usage()
-		return errUsage
-	}
+	return runGroup(ctx, env, "norms", "build [flags] PATH...",
+		"Builds percentile norms from reference texts. See `mindprint norms build --help`.",
+		args, []subcommand{{"build", runNormsBuild}})
+}
+
+func runNormsBuild(ctx context.Context, env *environ, args []string) error {
 	fs := newFlagSet(env, "norms build", "--lang xx --corpus DESCRIPTION [flags] PATH...",
 		"Measures every text under PATH (files or folders: .txt = one text, .csv/.tsv = one text per\n"+
 			"row of --text-col, .ndjson/.jsonl = one per line of \"text\") in windows of each --windows size\n"+
@@ -39,7 +36,7 @@ func runNorms(ctx context.Context, env *environ, args []string) error {
 	exclude := fs.String("exclude-ids", "", "file of ids (one per line) to leave out, e.g. a held-out evaluation fold")
 	merge := fs.String("merge", "", "existing norms file whose other languages are kept")
 	out := fs.String("out", "-", "output file (- for standard output)")
-	if err := parseFlags(env, fs, args[1:]); err != nil {
+	if err := parseFlags(env, fs, args); err != nil {
 		return err
 	}
 	if *lang == "" || *corpus == "" || fs.NArg() == 0 {

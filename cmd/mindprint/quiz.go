@@ -30,24 +30,11 @@ Run mindprint quiz <subcommand> --help for its flags.`
 
 // runQuiz implements `mindprint quiz`.
 func runQuiz(ctx context.Context, env *environ, args []string) error {
-	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		fs := newFlagSet(env, "quiz", "list|show|score [flags] [args]", quizDescription)
-		if err := parseFlags(env, fs, args); err != nil {
-			return err
-		}
-		fs.Usage()
-		return errUsage
-	}
-	switch args[0] {
-	case "list":
-		return runQuizList(env, args[1:])
-	case "show":
-		return runQuizShow(env, args[1:])
-	case "score":
-		return runQuizScore(ctx, env, args[1:])
-	}
-	fmt.Fprintf(env.stderr, "mindprint quiz: unknown subcommand %q (want list, show or score)\n", args[0])
-	return errUsage
+	return runGroup(ctx, env, "quiz", "list|show|score [flags] [args]", quizDescription, args, []subcommand{
+		{"list", func(_ context.Context, env *environ, args []string) error { return runQuizList(env, args) }},
+		{"show", func(_ context.Context, env *environ, args []string) error { return runQuizShow(env, args) }},
+		{"score", runQuizScore},
+	})
 }
 
 // quizSource holds the --quizzes flag.

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -16,18 +14,8 @@ import (
 	"github.com/mindprint/mindprint/corpora/quizzes"
 )
 
-// runQuizCLI runs `mindprint args...` with stdin and env and returns the exit
-// code, standard output and standard error.
-func runQuizCLI(t *testing.T, stdin string, env map[string]string, args ...string) (int, string, string) {
-	t.Helper()
-	var out, errOut bytes.Buffer
-	e := &environ{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errOut, getenv: func(k string) string { return env[k] }}
-	code := run(context.Background(), e, args)
-	return code, out.String(), errOut.String()
-}
-
 func TestQuizCLIShow(t *testing.T) {
-	code, out, errOut := runQuizCLI(t, "", nil, "quiz", "show", "bigfive", "--lang", "pl", "--json")
+	code, out, errOut := runCLI(t, "", nil, "quiz", "show", "bigfive", "--lang", "pl", "--json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -44,7 +32,7 @@ func TestQuizCLIShow(t *testing.T) {
 		t.Errorf("--json (-want +got):\n%s", diff)
 	}
 
-	code, out, _ = runQuizCLI(t, "", nil, "quiz", "show", "--lang", "fi", "mindset")
+	code, out, _ = runCLI(t, "", nil, "quiz", "show", "--lang", "fi", "mindset")
 	for _, w := range []string{"Miten opit  (mindset ", "  1  Täysin eri mieltä\n", "  g1  mindset:growth +  Kun harjoittelee", "Free-text questions:\n  skill  "} {
 		if code != 0 || !strings.Contains(out, w) {
 			t.Errorf("text form lacks %q (exit %d):\n%s", w, code, out)
@@ -64,7 +52,7 @@ func TestQuizCLIShow(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			code, _, errOut := runQuizCLI(t, "", nil, tt.args...)
+			code, _, errOut := runCLI(t, "", nil, tt.args...)
 			if code != tt.code || !strings.Contains(errOut, tt.want) {
 				t.Errorf("exit %d, want %d; stderr %q lacks %q", code, tt.code, errOut, tt.want)
 			}
@@ -74,7 +62,7 @@ func TestQuizCLIShow(t *testing.T) {
 
 func TestQuizCLIScore(t *testing.T) {
 	answers := `{"lang":"lv","answers":{"e1":5,"e2":1,"e3":5,"e4":1},"respondent":"crm-9"}`
-	code, out, errOut := runQuizCLI(t, answers, nil, "quiz", "score", "bigfive")
+	code, out, errOut := runCLI(t, answers, nil, "quiz", "score", "bigfive")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -109,7 +97,7 @@ func TestQuizCLIScore(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			code, _, errOut := runQuizCLI(t, tt.stdin, nil, tt.args...)
+			code, _, errOut := runCLI(t, tt.stdin, nil, tt.args...)
 			if code != tt.code {
 				t.Errorf("exit %d, want %d: %s", code, tt.code, errOut)
 			}
@@ -135,7 +123,7 @@ func TestQuizCLIScoreFreeText(t *testing.T) {
 	env := map[string]string{"MINDPRINT_DATA": t.TempDir(), "MINDPRINT_COPY_SEED": seed}
 	story := "Gribu iemācīties spēlēt ģitāru un uzlabot savu latviešu valodu kopā ar draugiem."
 	in := `{"lang":"lv","free_text":{"aim":` + strings.TrimSpace(mustJSON(t, story)) + `}}`
-	code, out, errOut := runQuizCLI(t, in, env, "quiz", "score", "--recommend", "goals")
+	code, out, errOut := runCLI(t, in, env, "quiz", "score", "--recommend", "goals")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -169,7 +157,7 @@ func TestQuizCLIFolder(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "tiny.yaml"), []byte(tiny), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	code, out, errOut := runQuizCLI(t, "", map[string]string{"MINDPRINT_QUIZZES": dir}, "quiz", "list")
+	code, out, errOut := runCLI(t, "", map[string]string{"MINDPRINT_QUIZZES": dir}, "quiz", "list")
 	if code != 0 || !strings.Contains(out, "tiny  ") || strings.Contains(out, "bigfive") {
 		t.Errorf("list from a folder: exit %d\n%s%s", code, out, errOut)
 	}
@@ -177,14 +165,14 @@ func TestQuizCLIFolder(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "pieni.yaml"), []byte(finnish), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	code, out, errOut = runQuizCLI(t, "", nil, "quiz", "list", "--quizzes", dir)
+	code, out, errOut = runCLI(t, "", nil, "quiz", "list", "--quizzes", dir)
 	if code != 0 || !regexp.MustCompile(`pieni +1 +fi .*Pieni kysely\n`).MatchString(out) {
 		t.Errorf("list shows a quiz without English by its own title: exit %d\n%s%s", code, out, errOut)
 	}
 	if err := os.Remove(filepath.Join(dir, "pieni.yaml")); err != nil {
 		t.Fatal(err)
 	}
-	code, out, _ = runQuizCLI(t, "", nil, "quiz", "list", "--json")
+	code, out, _ = runCLI(t, "", nil, "quiz", "list", "--json")
 	var list struct{ Quizzes []quizzes.Summary }
 	if err := json.Unmarshal([]byte(out), &list); code != 0 || err != nil || len(list.Quizzes) != 3 {
 		t.Errorf("list --json: exit %d, %v, %d quizzes", code, err, len(list.Quizzes))
@@ -194,7 +182,7 @@ func TestQuizCLIFolder(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "tiny.yaml"), []byte(bad), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	code, _, errOut = runQuizCLI(t, "", nil, "quiz", "show", "--quizzes", dir, "tiny", "--lang", "en")
+	code, _, errOut = runCLI(t, "", nil, "quiz", "show", "--quizzes", dir, "tiny", "--lang", "en")
 	for _, w := range []string{`tiny.yaml:9: unknown key "fi" in question "why": text (want en)`, `tiny.yaml:9: question "why": text: missing language "en"`} {
 		if code != 1 || !strings.Contains(errOut, w) {
 			t.Errorf("exit %d; stderr lacks %q:\n%s", code, w, errOut)
