@@ -19,6 +19,7 @@ type Error struct {
 	Message string `json:"message"`
 }
 
+// Error returns "field: message".
 func (e *Error) Error() string { return fmt.Sprintf("%s: %s", e.Field, e.Message) }
 
 // Is makes errors.Is(err, &Error{Code: c}) match on the code alone.

@@ -29,6 +29,8 @@ const (
 
 var kindNames = [...]string{"word", "number", "url", "email", "mention", "hashtag", "emoji", "punct", "symbol"}
 
+// String returns the kind's name: word, number, url, email, mention,
+// hashtag, emoji, punct or symbol.
 func (k TokenKind) String() string {
 	if int(k) < len(kindNames) {
 		return kindNames[k]
