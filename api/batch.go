@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"log/slog"
 	"slices"
 	"sync"
@@ -40,18 +41,29 @@ type batchLine struct {
 	raw []byte
 }
 
+// bodyLines yields each line of an NDJSON body with its 1-based physical
+// line number, without its "\n" (a "\r" before it is the caller's to
+// trim), blank lines included.
+func bodyLines(body []byte) iter.Seq2[int, []byte] {
+	return func(yield func(int, []byte) bool) {
+		for n := 1; len(body) > 0; n++ {
+			line := body
+			if i := bytes.IndexByte(body, '\n'); i >= 0 {
+				line, body = body[:i], body[i+1:]
+			} else {
+				body = nil
+			}
+			if !yield(n, line) {
+				return
+			}
+		}
+	}
+}
+
 // splitBatch returns the non-blank lines of body. It stops counting past
 // limit lines and reports that with ok=false.
 func splitBatch(body []byte, limit int) (lines []batchLine, ok bool) {
-	n := 0
-	for len(body) > 0 {
-		n++
-		line := body
-		if i := bytes.IndexByte(body, '\n'); i >= 0 {
-			line, body = body[:i], body[i+1:]
-		} else {
-			body = nil
-		}
+	for n, line := range bodyLines(body) {
 		line = bytes.TrimRight(line, "\r")
 		if len(bytes.TrimSpace(line)) == 0 {
 			continue

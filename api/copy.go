@@ -608,15 +608,8 @@ func importReport(rep copylib.ImportReport) CopyImportReport {
 // checkImportLines finds the problems that stop an import before it starts:
 // no lines at all, or a line longer than the library reads.
 func checkImportLines(body []byte) *Problem {
-	n, lines := 0, 0
-	for len(body) > 0 {
-		n++
-		line := body
-		if i := bytes.IndexByte(body, '\n'); i >= 0 {
-			line, body = body[:i], body[i+1:]
-		} else {
-			body = nil
-		}
+	lines := 0
+	for n, line := range bodyLines(body) {
 		if len(line) > copylib.MaxImportLineBytes {
 			return Invalid(FieldError{Field: "body", Code: "line_too_long",
 				Detail: fmt.Sprintf("line %d is %d bytes; a line may be at most %d", n, len(line), copylib.MaxImportLineBytes)})
